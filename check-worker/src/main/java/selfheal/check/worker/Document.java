@@ -14,7 +14,8 @@ record Document(HttpResponse response, Object json, String jsonError) {
     static Document of(HttpResponse response) {
         String body = response.body().strip();
         boolean declaredJson = response.contentType().endsWith("json");
-        if (!declaredJson && !body.startsWith("{") && !body.startsWith("[")) {
+        boolean jsonShape = body.startsWith("{") || (body.startsWith("[") && !KubernetesFormat.looksLike(body));
+        if (!declaredJson && !jsonShape) {
             return new Document(response, null, null);
         }
         try {

@@ -28,7 +28,9 @@ final class Json {
 
     /** A short one-line rendering of a value for the long output. */
     static String brief(Object node) {
-        String text = node instanceof String s ? s : String.valueOf(node);
+        String text = node instanceof String s ? s
+                : node instanceof java.util.Map<?, ?> || node instanceof List<?> ? com.grack.nanojson.JsonWriter.string(node)
+                : String.valueOf(node);
         text = text.replaceAll("\\s+", " ");
         return text.length() > 200 ? text.substring(0, 197) + "..." : text;
     }

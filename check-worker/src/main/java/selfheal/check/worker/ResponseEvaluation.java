@@ -131,14 +131,14 @@ final class ResponseEvaluation {
             return report.state();
         }
         if (report.format().equals(HttpStatusFormat.NAME)) {
-            return "no status document, " + report.state();
+            return "no status document";
         }
         String head = report.format() + " " + report.state();
         List<Component> failing = report.failing();
         if (!failing.isEmpty()) {
             List<String> names = new ArrayList<>();
             failing.forEach(c -> names.add(c.name() + " (" + c.state() + ")"));
-            head += ", failing: " + String.join(" ", names);
+            head += ", failing: " + String.join(", ", names);
         } else if (!report.components().isEmpty()) {
             head += ", " + report.components().size() + (report.components().size() == 1 ? " check" : " checks");
         }
