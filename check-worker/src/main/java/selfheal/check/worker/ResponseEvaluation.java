@@ -35,7 +35,7 @@ final class ResponseEvaluation {
         states.add(timeState);
         perf.add(new PerfData("time", round(seconds), "s", options.time(), 0.0, null));
         if (timeState != Status.OK) {
-            problems.add("response time " + PerfData.number(round(seconds)) + " s");
+            problems.add("response time " + PerfData.number(millis(seconds)) + " s");
         }
         if (!options.expect().isEmpty() && !options.expect().contains(response.code())) {
             states.add(Status.CRITICAL);
@@ -71,7 +71,7 @@ final class ResponseEvaluation {
                 if (document.json() == null) {
                     throw new NotThisFormat("no JSON body for --stale " + stale.target());
                 }
-                double age = round(stale.ageSeconds(document.json(), now));
+                double age = Math.round(stale.ageSeconds(document.json(), now) * 1e3) / 1e3;
                 Status s = stale.thresholds().evaluate(age);
                 states.add(s);
                 details.add("[" + s.name() + "] " + stale.label() + " = " + PerfData.number(age) + " s");
@@ -89,7 +89,7 @@ final class ResponseEvaluation {
         List<String> summary = new ArrayList<>();
         summary.add(headline(report));
         summary.addAll(problems);
-        summary.add(response.statusLine() + " in " + PerfData.number(round(seconds)) + " s");
+        summary.add(response.statusLine() + " in " + PerfData.number(millis(seconds)) + " s");
         if (options.standard().verbosity() > 0) {
             details.add("GET " + options.url() + " -> " + response.statusLine() + ", " + (response.contentType().isEmpty() ? "no content type" : response.contentType()) + ", " + response.body().length() + " chars");
         }
@@ -143,6 +143,11 @@ final class ResponseEvaluation {
             head += ", " + report.components().size() + (report.components().size() == 1 ? " check" : " checks");
         }
         return head;
+    }
+
+    /** Milliseconds are enough for a human reading the summary. */
+    static double millis(double seconds) {
+        return Math.round(seconds * 1e3) / 1e3;
     }
 
     /** Microsecond resolution is plenty for a response time and keeps perfdata short. */
