@@ -73,7 +73,6 @@ final class HttpProbe {
 
     private HttpResponse fetch(URL url, List<Map.Entry<String, String>> headers, Duration timeout,
             HttpURLConnection[] holder) throws IOException, ProbeFailure {
-        long start = System.nanoTime();
         HttpURLConnection c = (HttpURLConnection) url.openConnection(Proxy.NO_PROXY);
         synchronized (holder) {
             holder[0] = c;
@@ -92,6 +91,7 @@ final class HttpProbe {
         for (Map.Entry<String, String> h : headers) {
             c.setRequestProperty(h.getKey(), h.getValue());
         }
+        long start = System.nanoTime(); // from here on it is the request itself: connect, send, receive
         try {
             int code = c.getResponseCode();
             if (c.getContentLengthLong() > MAX_BODY) {
