@@ -24,10 +24,10 @@ record PingReply(String line) {
 
     /** The commands whose restart budget is used up, from the ping reply. */
     List<String> exhausted() {
-        if (!line.startsWith(EXHAUSTED) || line.length() == EXHAUSTED.length() || line.contains(" budget-exhausted= ")) {
+        if (!line.startsWith(EXHAUSTED)) {
             return List.of();
         }
-        List<String> names = Arrays.asList(line.substring(EXHAUSTED.length()).split(","));
+        List<String> names = Arrays.asList(line.substring(EXHAUSTED.length()).split(",", -1));
         return names.stream().allMatch(n -> n.matches("[A-Za-z0-9._-]+")) ? names : List.of();
     }
 

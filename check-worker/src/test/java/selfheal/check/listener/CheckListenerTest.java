@@ -94,6 +94,8 @@ class CheckListenerTest {
         ERR denied\\n                                 # 2 # LISTENER CRITICAL - unexpected reply from 127.0.0.1:PORT: 'ERR denied' in T s | 'time'=Ts;;;0
         OK pongpong\\n                                # 2 # LISTENER CRITICAL - unexpected reply from 127.0.0.1:PORT: 'OK pongpong' in T s | 'time'=Ts;;;0
         OK pong budget-exhausted=\\n                  # 2 # LISTENER CRITICAL - unexpected reply from 127.0.0.1:PORT: 'OK pong budget-exhausted=' in T s | 'time'=Ts;;;0
+        OK pong budget-exhausted=a,\\n                # 2 # LISTENER CRITICAL - unexpected reply from 127.0.0.1:PORT: 'OK pong budget-exhausted=a,' in T s | 'time'=Ts;;;0
+        OK pong budget-exhausted=a b\\n               # 2 # LISTENER CRITICAL - unexpected reply from 127.0.0.1:PORT: 'OK pong budget-exhausted=a b' in T s | 'time'=Ts;;;0
         A\u0000\u00ff|x\\n                            # 2 # LISTENER CRITICAL - unexpected reply from 127.0.0.1:PORT: 'A\\x00\\xff\\x7cx' in T s | 'time'=Ts;;;0
         """)
     void eachReplyGivesItsState(String reply, int code, String firstLine) throws IOException {
