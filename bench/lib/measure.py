@@ -140,15 +140,15 @@ def report(commands, title):
     width = max(len(c.label) for c in commands)
     if title:
         print(title)
-    print("%-*s %9s %9s %9s %9s %9s %7s %7s %10s  %s" % (
+    print("%-*s %9s %9s %9s %9s %9s %7s %7s %10s %9s  %s" % (
         width, "command", "wall ms", "cpu ms", "user ms", "sys ms", "rss MiB",
-        "wall x", "cpu x", "time= ms", "exit codes"))
+        "wall x", "cpu x", "time= ms", "min wall", "exit codes"))
     for c in commands:
         perf = "%.2f" % median(c.perf_time) if c.perf_time else "-"
         exits = ",".join("%d:%d" % item for item in sorted(c.exits.items()))
-        print("%-*s %9.1f %9.1f %9.1f %9.1f %9.1f %7.1f %7.1f %10s  %s" % (
+        print("%-*s %9.1f %9.1f %9.1f %9.1f %9.1f %7.1f %7.1f %10s %9.1f  %s" % (
             width, c.label, median(c.wall), median(c.cpu), median(c.user), median(c.sys),
-            median(c.rss), median(c.wall) / ref_wall, median(c.cpu) / ref_cpu, perf, exits))
+            median(c.rss), median(c.wall) / ref_wall, median(c.cpu) / ref_cpu, perf, min(c.wall), exits))
     print("(medians of %d interleaved runs each, peak RSS of %d more under /usr/bin/time; ratios against %s)"
           % (len(ref.wall), len(ref.rss), ref.label))
     for c in commands:
