@@ -1,8 +1,9 @@
 # Sourced by the launchers in */bin/ (and by their installed copies). Defines selfheal_launch.
 #
 # Nagios and xinetd start programs with a bare environment (no PATH, no JAVA_HOME), so the JDK is found
-# from files alone, without running anything: SELFHEAL_JAVA, then JAVA_HOME, then the fastest JDK (17 or
-# later) under /usr/lib/jvm: the newest one that has a start-up archive for this program, else the newest.
+# from files alone, without running anything: SELFHEAL_JAVA, then JAVA_HOME, then under /usr/lib/jvm the
+# JDK that make-archives measured fastest for this jar and program, else the newest JDK (17 or later) with
+# an archive for it, else the newest.
 # A check starts one JVM, so every fork counts: this file uses sh builtins only, plus one `cksum` of the jar
 # when an archive for it exists. The choices are measured in bench/README.md.
 #
@@ -39,6 +40,13 @@ selfheal_read_release() {
     done < "$1/release"
 }
 
+# selfheal_jar_key JAR: sets selfheal_jar_key to "CRC-SIZE" of the jar's bytes, once (the one fork).
+selfheal_jar_key() {
+    [ -z "${selfheal_jar_key:-}" ] || return 0
+    selfheal_jar_key=$(cksum < "$1") || { selfheal_jar_key=; return 1; }
+    selfheal_jar_key=${selfheal_jar_key%% *}-${selfheal_jar_key#* }
+}
+
 # selfheal_archive_name JAR MAIN HOME: sets selfheal_archive to the archive for this jar, main class and
 # JDK if one exists, else empty. selfheal_jar_key is computed once, and only when some archive for this
 # program and JDK exists at all.
@@ -50,11 +58,7 @@ selfheal_archive_name() {
     prefix=${1%.jar}.${2##*.}
     for candidate in "$prefix".*".jdk$selfheal_version.$ext"; do
         [ -r "$candidate" ] || return 0
-        if [ -z "${selfheal_jar_key:-}" ]; then
-            # The one fork: "CRC SIZE" of the jar's bytes, as CRC-SIZE.
-            selfheal_jar_key=$(cksum < "$1") || return 0
-            selfheal_jar_key=${selfheal_jar_key%% *}-${selfheal_jar_key#* }
-        fi
+        selfheal_jar_key "$1" || return 0
         if [ "$candidate" = "$prefix.$selfheal_jar_key.jdk$selfheal_version.$ext" ]; then
             selfheal_archive=$candidate
             return 0
@@ -75,6 +79,17 @@ selfheal_pick_java() {
         selfheal_archive_name "$1" "$2" "$JAVA_HOME"
         return 0
     fi
+    # make-archives timed this program on every JDK with an archive and wrote the fastest one's home.
+    for marker in "${1%.jar}.${2##*.}".*.fastest; do
+        [ -r "$marker" ] && selfheal_jar_key "$1" || break
+        [ "$marker" = "${1%.jar}.${2##*.}.$selfheal_jar_key.fastest" ] || continue
+        IFS= read -r home < "$marker" && [ -x "$home/bin/java" ] || break
+        selfheal_archive_name "$1" "$2" "$home"
+        if [ -n "$selfheal_archive" ]; then
+            selfheal_java=$home/bin/java
+            return 0
+        fi
+    done
     best= best_major=16 best_archive= best_archive_major=16 best_archive_file=
     for release in /usr/lib/jvm/*/release; do
         home=${release%/release}
