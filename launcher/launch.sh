@@ -40,8 +40,8 @@ selfheal_read_release() {
     done < "$1/release"
 }
 
-# selfheal_jar_key JAR: sets selfheal_jar_key to "CRC-SIZE" of the jar's bytes, once (the one fork).
-selfheal_jar_key() {
+# selfheal_compute_jar_key JAR: sets selfheal_jar_key to "CRC-SIZE" of the jar's bytes, once (the one fork).
+selfheal_compute_jar_key() {
     [ -z "${selfheal_jar_key:-}" ] || return 0
     selfheal_jar_key=$(cksum < "$1") || { selfheal_jar_key=; return 1; }
     selfheal_jar_key=${selfheal_jar_key%% *}-${selfheal_jar_key#* }
@@ -58,7 +58,7 @@ selfheal_archive_name() {
     prefix=${1%.jar}.${2##*.}
     for candidate in "$prefix".*".jdk$selfheal_version.$ext"; do
         [ -r "$candidate" ] || return 0
-        selfheal_jar_key "$1" || return 0
+        selfheal_compute_jar_key "$1" || return 0
         if [ "$candidate" = "$prefix.$selfheal_jar_key.jdk$selfheal_version.$ext" ]; then
             selfheal_archive=$candidate
             return 0
@@ -81,7 +81,7 @@ selfheal_pick_java() {
     fi
     # make-archives timed this program on every JDK with an archive and wrote the fastest one's home.
     for marker in "${1%.jar}.${2##*.}".*.fastest; do
-        [ -r "$marker" ] && selfheal_jar_key "$1" || break
+        [ -r "$marker" ] && selfheal_compute_jar_key "$1" || break
         [ "$marker" = "${1%.jar}.${2##*.}.$selfheal_jar_key.fastest" ] || continue
         IFS= read -r home < "$marker" && [ -x "$home/bin/java" ] || break
         selfheal_archive_name "$1" "$2" "$home"
