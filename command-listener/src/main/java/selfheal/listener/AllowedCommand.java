@@ -50,6 +50,6 @@ record AllowedCommand(String name, Path executable, List<String> fixedArgs, Dura
         if (clientArgs.isEmpty()) {
             return true;
         }
-        return clientArgs.size() == 1 && accepts.map(p -> p.matcher(clientArgs.get(0)).matches()).orElse(false);
+        return clientArgs.size() == 1 && accepts.isPresent() && accepts.get().matcher(clientArgs.get(0)).matches();
     }
 }

@@ -7,7 +7,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.time.Instant;
-import java.util.Locale;
+import java.nio.file.Files;
 
 /**
  * Appends one line per request. Each entry is a single write on a file opened with O_APPEND, so entries of
@@ -16,6 +16,9 @@ import java.util.Locale;
  */
 final class AuditLog {
     private static final int MAX_FIELD = 2048;
+    private static final String HEX = "0123456789abcdef";
+    // ProcessHandle.current() would start a reaper thread pool; /proc/self names our pid for free.
+    private static final String PID = pid();
 
     private final Path file;
 
@@ -28,15 +31,23 @@ final class AuditLog {
                  double seconds, String detail) {
     }
 
+    private static String pid() {
+        try {
+            return Files.readSymbolicLink(Path.of("/proc/self")).toString();
+        } catch (IOException | RuntimeException e) {
+            return "?";
+        }
+    }
+
     void append(Entry entry) throws IOException {
         StringBuilder line = new StringBuilder(256)
-                .append(entry.time()).append(" pid=").append(ProcessHandle.current().pid())
+                .append(entry.time()).append(" pid=").append(PID)
                 .append(" peer=").append(entry.peer())
                 .append(" request=").append(entry.request() == null ? "-" : quote(entry.request()))
                 .append(" decision=").append(entry.reply().reason().wire)
                 .append(" command=").append(entry.command() == null ? "-" : entry.command())
                 .append(" exit=").append(entry.exit() == null ? "-" : entry.exit().toString())
-                .append(" duration=").append(String.format(Locale.ROOT, "%.3f", entry.seconds()))
+                .append(" duration=").append(Reply.decimal(entry.seconds(), 3))
                 .append(" reply=").append(quote(entry.reply().line().getBytes(StandardCharsets.US_ASCII)));
         if (entry.detail() != null && !entry.detail().isEmpty()) {
             line.append(" detail=").append(quote(entry.detail().getBytes(StandardCharsets.UTF_8)));
@@ -70,7 +81,7 @@ final class AuditLog {
                     if (c >= 0x20 && c < 0x7f) {
                         s.append((char) c);
                     } else {
-                        s.append(String.format("\\x%02x", c));
+                        s.append("\\x").append(HEX.charAt(c >> 4)).append(HEX.charAt(c & 0xf));
                     }
                 }
             }

@@ -33,8 +33,15 @@ public final class CommandListener {
     }
 
     public static void main(String[] args) {
-        System.exit(new CommandListener(() -> Connection.inherited(System.getenv()), Clock.systemUTC())
-                .run(System.in, System.out, args));
+        System.exit(new CommandListener(new Inherited(), Clock.systemUTC()).run(System.in, System.out, args));
+    }
+
+    /** The connection this process was started on (a class, not a lambda: see {@link LineReader}). */
+    private static final class Inherited implements Supplier<Connection> {
+        @Override
+        public Connection get() {
+            return Connection.inherited(System.getenv());
+        }
     }
 
     /** Does the work of one process; never throws, never writes anything but its reply or report to out. */

@@ -53,19 +53,23 @@ final class LineReader {
     }
 
     private byte[] read(InputStream in, Duration deadline) throws Timeout, TooLong, IOException {
-        Thread reader = new Thread(() -> {
-            byte[] result = null;
-            Exception error = null;
-            try {
-                result = readBounded(in);
-            } catch (Exception e) {
-                error = e;
-            }
-            synchronized (monitor) {
-                line = result;
-                failure = error;
-                done = true;
-                monitor.notifyAll();
+        // An anonymous class, not a lambda: the first lambda costs a fresh JVM several milliseconds.
+        Thread reader = new Thread(new Runnable() {
+            @Override
+            public void run() {
+                byte[] result = null;
+                Exception error = null;
+                try {
+                    result = readBounded(in);
+                } catch (Exception e) {
+                    error = e;
+                }
+                synchronized (monitor) {
+                    line = result;
+                    failure = error;
+                    done = true;
+                    monitor.notifyAll();
+                }
             }
         }, "request-reader");
         reader.setDaemon(true);

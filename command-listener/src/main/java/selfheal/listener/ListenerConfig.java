@@ -46,7 +46,12 @@ record ListenerConfig(Map<String, AllowedCommand> commands, List<AddressRange> a
     }
 
     boolean allows(InetAddress address) {
-        return allow.stream().anyMatch(range -> range.contains(address));
+        for (AddressRange range : allow) {
+            if (range.contains(address)) {
+                return true;
+            }
+        }
+        return false;
     }
 
     static ListenerConfig load(Path file) throws ConfigException {
@@ -151,8 +156,11 @@ record ListenerConfig(Map<String, AllowedCommand> commands, List<AddressRange> a
         String args = values.getOrDefault(key + ".args", "");
         List<String> fixedArgs = args.isEmpty() ? List.of() : List.of(args.split("\\s+"));
         for (String arg : fixedArgs) {
-            if (!arg.chars().allMatch(c -> c > 0x20 && c < 0x7f)) {
-                problems.add(key + ".args: '" + arg + "' contains a character that is not printable ASCII");
+            for (int i = 0; i < arg.length(); i++) {
+                if (arg.charAt(i) <= 0x20 || arg.charAt(i) >= 0x7f) {
+                    problems.add(key + ".args: '" + arg + "' contains a character that is not printable ASCII");
+                    break;
+                }
             }
         }
         Duration timeout = seconds(key + ".timeout", values.get(key + ".timeout"), DEFAULT_COMMAND_TIMEOUT,

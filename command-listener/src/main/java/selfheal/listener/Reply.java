@@ -1,7 +1,6 @@
 package selfheal.listener;
 
 import java.util.List;
-import java.util.Locale;
 
 /**
  * The one line the client gets. Grammar (README.md): {@code OK <command> exit=0 <seconds>s}, {@code OK pong},
@@ -24,8 +23,13 @@ record Reply(Reason reason, String line) {
     }
 
     Reply {
-        if (line.isEmpty() || line.chars().anyMatch(c -> c < 0x20 || c > 0x7e)) {
-            throw new IllegalArgumentException("a reply is one line of printable ASCII: " + line);
+        if (line.isEmpty()) {
+            throw new IllegalArgumentException("a reply is never empty");
+        }
+        for (int i = 0; i < line.length(); i++) {
+            if (line.charAt(i) < 0x20 || line.charAt(i) > 0x7e) {
+                throw new IllegalArgumentException("a reply is one line of printable ASCII: " + line);
+            }
         }
     }
 
@@ -66,8 +70,22 @@ record Reply(Reason reason, String line) {
         return reason == Reason.NONE;
     }
 
-    /** Seconds with two decimals and a trailing s, whatever the default locale. */
+    /** Seconds with two decimals and a trailing s. */
     static String seconds(double seconds) {
-        return String.format(Locale.ROOT, "%.2fs", seconds);
+        return decimal(seconds, 2) + "s";
+    }
+
+    /**
+     * A non-negative number with a fixed count of decimals, any locale. Written by hand because
+     * String.format loads the locale data, which costs a fresh JVM more than answering a ping.
+     */
+    static String decimal(double value, int decimals) {
+        long scale = 1;
+        for (int i = 0; i < decimals; i++) {
+            scale *= 10;
+        }
+        long scaled = Math.round(Math.max(0, value) * scale);
+        String fraction = Long.toString(scale + scaled % scale).substring(1);
+        return (scaled / scale) + (decimals > 0 ? "." + fraction : "");
     }
 }
