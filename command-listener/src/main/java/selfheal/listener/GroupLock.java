@@ -3,6 +3,7 @@ package selfheal.listener;
 import java.io.IOException;
 import java.nio.channels.FileChannel;
 import java.nio.channels.FileLock;
+import java.nio.channels.OverlappingFileLockException;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 
@@ -27,7 +28,12 @@ final class GroupLock implements AutoCloseable {
     static GroupLock tryAcquire(Path stateDir, String group) throws IOException {
         FileChannel channel = open(stateDir, group);
         try {
-            FileLock lock = channel.tryLock();
+            FileLock lock;
+            try {
+                lock = channel.tryLock();
+            } catch (OverlappingFileLockException e) {
+                lock = null; // held by another thread of this JVM: just as busy
+            }
             if (lock == null) {
                 channel.close();
                 return null;
