@@ -98,6 +98,11 @@ abstract class ListenerStackIT {
                 p.destroyForcibly().waitFor(5, TimeUnit.SECONDS);
             }
         }
+        if (dir != null && !Boolean.getBoolean("selfheal.it.keep")) {
+            try (var paths = Files.walk(dir)) {
+                paths.sorted(java.util.Comparator.reverseOrder()).forEach(path -> path.toFile().delete());
+            }
+        }
     }
 
     // ---- the suite (issue 3, Tests) ------------------------------------------------------------------

@@ -3,10 +3,13 @@ package selfheal.listener;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.LinkedHashMap;
+import java.util.Map;
 
 /** The suite against Debian's xinetd, with a private configuration, in the foreground. */
 class XinetdIT extends ListenerStackIT {
     static final Path XINETD = Path.of("/usr/sbin/xinetd");
+    static final Path SHIPPED = Path.of("../xinetd.d/selfheal").toAbsolutePath().normalize();
     private int openPort;
 
     @Override
@@ -29,27 +32,40 @@ class XinetdIT extends ListenerStackIT {
         awaitText(log, "Started working: 2 available services", Duration.ofSeconds(10));
     }
 
-    private String service(String name, int servicePort, String onlyFrom, String user) {
-        return "service " + name + "\n{\n"
-                + "    type = UNLISTED\n"
-                + "    port = " + servicePort + "\n"
-                + "    bind = 127.0.0.1\n"
-                + "    socket_type = stream\n"
-                + "    protocol = tcp\n"
-                + "    wait = no\n"
-                + "    user = " + user + "\n"
-                + "    server = " + LAUNCHER + "\n"
-                + "    server_args = --config " + config + "\n"
-                + "    only_from = " + onlyFrom + "\n"
-                + "    instances = 20\n"
-                + "    per_source = 20\n"
-                + "    cps = 500 1\n"
-                + "    passenv = JAVA_TOOL_OPTIONS\n"
-                + "    log_on_success = PID HOST EXIT DURATION\n"
-                + "    log_on_failure = HOST ATTEMPT\n"
-                + "    umask = 077\n"
-                + "    disable = no\n"
-                + "}\n";
+    /**
+     * The shipped xinetd.d/selfheal, with only what a private test instance must change: the name, type
+     * UNLISTED and a free port, this user, the launcher in this checkout, the test config, the peers, limits
+     * loose enough for the suite, and JAVA_TOOL_OPTIONS passed through to prove the JVM's chatter stays off
+     * the socket. Every other attribute is used as shipped, so a broken shipped file fails this test.
+     */
+    private String service(String name, int servicePort, String onlyFrom, String user) throws Exception {
+        Map<String, String> overrides = new LinkedHashMap<>();
+        overrides.put("type", "UNLISTED");
+        overrides.put("port", Integer.toString(servicePort));
+        overrides.put("bind", "127.0.0.1");
+        overrides.put("user", user);
+        overrides.put("server", LAUNCHER.toString());
+        overrides.put("server_args", "--config " + config);
+        overrides.put("only_from", onlyFrom);
+        overrides.put("instances", "20");
+        overrides.put("per_source", "20");
+        overrides.put("cps", "500 1");
+        overrides.put("passenv", "JAVA_TOOL_OPTIONS");
+        StringBuilder text = new StringBuilder("service " + name + "\n{\n");
+        for (String line : Files.readAllLines(SHIPPED)) {
+            String t = line.strip();
+            if (t.isEmpty() || t.startsWith("#") || t.startsWith("service") || t.equals("{") || t.equals("}")) {
+                continue;
+            }
+            String key = t.split("\\s*=", 2)[0].strip();
+            if (!overrides.containsKey(key) && !key.equals("group")) {
+                text.append(line).append('\n');
+            }
+        }
+        for (Map.Entry<String, String> e : overrides.entrySet()) {
+            text.append("    ").append(e.getKey()).append(" = ").append(e.getValue()).append('\n');
+        }
+        return text.append("}\n").toString();
     }
 
     @Override
