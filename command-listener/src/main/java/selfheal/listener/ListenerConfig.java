@@ -248,8 +248,10 @@ record ListenerConfig(Map<String, AllowedCommand> commands, List<AddressRange> a
         Path path = Path.of(value);
         if (!path.isAbsolute()) {
             problems.add("audit.log: '" + value + "' is not an absolute path");
+        } else if (!Files.exists(path) && (path.getParent() == null || !Files.isDirectory(path.getParent()))) {
+            problems.add("audit.log: directory " + path.getParent() + " does not exist");
         } else if (Files.exists(path) ? !Files.isWritable(path) || Files.isDirectory(path)
-                : path.getParent() == null || !Files.isWritable(path.getParent())) {
+                : !Files.isWritable(path.getParent())) {
             problems.add("audit.log: " + value + " cannot be written by this user");
         }
         return path;
