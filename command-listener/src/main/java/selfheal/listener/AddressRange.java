@@ -2,13 +2,9 @@ package selfheal.listener;
 
 import java.net.InetAddress;
 import java.net.UnknownHostException;
-import java.util.regex.Pattern;
 
 /** One entry of the {@code allow} list: an IPv4 or IPv6 address, optionally with a CIDR prefix length. */
 record AddressRange(InetAddress network, int prefixLength) {
-    private static final Pattern IPV4 = Pattern.compile("[0-9]{1,3}(\\.[0-9]{1,3}){3}");
-    private static final Pattern IPV6 = Pattern.compile("[0-9A-Fa-f:.]*:[0-9A-Fa-f:.]*");
-
     AddressRange {
         int bits = network.getAddress().length * 8;
         if (prefixLength < 0 || prefixLength > bits) {
@@ -26,7 +22,7 @@ record AddressRange(InetAddress network, int prefixLength) {
             return new AddressRange(address, bits);
         }
         String length = s.substring(slash + 1);
-        if (!length.matches("[0-9]{1,3}")) {
+        if (!Chars.isDigits(length, 3)) {
             throw new IllegalArgumentException("'" + text + "' has no prefix length after '/'");
         }
         return new AddressRange(address, Integer.parseInt(length));
@@ -38,8 +34,7 @@ record AddressRange(InetAddress network, int prefixLength) {
      */
     static InetAddress parseAddress(String text) {
         String s = text.strip();
-        boolean literal = IPV4.matcher(s).matches() || IPV6.matcher(s).matches();
-        if (!literal) {
+        if (!isIpv4Literal(s) && !isIpv6Literal(s)) {
             throw new IllegalArgumentException("'" + text + "' is not an IPv4 or IPv6 address");
         }
         try {
@@ -47,6 +42,34 @@ record AddressRange(InetAddress network, int prefixLength) {
         } catch (UnknownHostException e) {
             throw new IllegalArgumentException("'" + text + "' is not an IPv4 or IPv6 address", e);
         }
+    }
+
+    /** Four groups of 1-3 digits separated by dots; InetAddress checks the values. */
+    private static boolean isIpv4Literal(String s) {
+        String[] groups = s.split("\\.", -1);
+        if (groups.length != 4) {
+            return false;
+        }
+        for (String group : groups) {
+            if (!Chars.isDigits(group, 3)) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    /** Hex digits, colons and (for an embedded IPv4) dots, with at least one colon; no zone id. */
+    private static boolean isIpv6Literal(String s) {
+        if (s.indexOf(':') < 0) {
+            return false;
+        }
+        for (int i = 0; i < s.length(); i++) {
+            char c = s.charAt(i);
+            if (Character.digit(c, 16) < 0 && c != ':' && c != '.') {
+                return false;
+            }
+        }
+        return true;
     }
 
     boolean contains(InetAddress address) {

@@ -22,19 +22,16 @@ import java.util.regex.Pattern;
 record AllowedCommand(String name, Path executable, List<String> fixedArgs, Duration timeout,
                       Optional<Budget> budget, String group, Path directory, Optional<Pattern> accepts) {
 
-    /** Command and group names: what may appear in a request, a lock file name and a state file name. */
-    static final Pattern NAME = Pattern.compile("[A-Za-z0-9][A-Za-z0-9_-]{0,63}");
-
     AllowedCommand {
         Objects.requireNonNull(executable);
         Objects.requireNonNull(timeout);
         Objects.requireNonNull(budget);
         Objects.requireNonNull(directory);
         Objects.requireNonNull(accepts);
-        if (!NAME.matcher(name).matches()) {
+        if (!Chars.isName(name)) {
             throw new IllegalArgumentException("command name '" + name + "' is not [A-Za-z0-9][A-Za-z0-9_-]*");
         }
-        if (!NAME.matcher(group).matches()) {
+        if (!Chars.isName(group)) {
             throw new IllegalArgumentException("group name '" + group + "' is not [A-Za-z0-9][A-Za-z0-9_-]*");
         }
         fixedArgs = List.copyOf(fixedArgs);

@@ -1,16 +1,12 @@
 package selfheal.listener;
 
 import java.time.Duration;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 
 /**
  * At most {@code runs} runs of one command within a sliding {@code window}, written {@code 3/15m}.
  * This is what stops an endless restart loop: beyond it the listener refuses until an operator resets it.
  */
 record Budget(int runs, Duration window, String text) {
-    private static final Pattern SYNTAX = Pattern.compile("([1-9][0-9]{0,3})/([1-9][0-9]{0,4})([smhd])");
-
     Budget {
         if (runs < 1) {
             throw new IllegalArgumentException("a budget allows at least 1 run");
@@ -22,19 +18,24 @@ record Budget(int runs, Duration window, String text) {
 
     /** Parses {@code N/<number><s|m|h|d>}, for example {@code 3/15m}. */
     static Budget parse(String text) {
-        Matcher m = SYNTAX.matcher(text.strip());
-        if (!m.matches()) {
+        String s = text.strip();
+        int slash = s.indexOf('/');
+        String runs = slash < 0 ? "" : s.substring(0, slash);
+        String amountText = slash < 0 || s.length() < slash + 3 ? "" : s.substring(slash + 1, s.length() - 1);
+        String unit = s.isEmpty() ? "" : s.substring(s.length() - 1);
+        if (!Chars.isDigits(runs, 4) || runs.startsWith("0") || !Chars.isDigits(amountText, 5)
+                || amountText.startsWith("0") || !"smhd".contains(unit) || unit.isEmpty()) {
             throw new IllegalArgumentException(
                     "budget '" + text + "' is not N/<number><s|m|h|d>, for example 3/15m");
         }
-        long amount = Long.parseLong(m.group(2));
-        Duration window = switch (m.group(3)) {
+        long amount = Long.parseLong(amountText);
+        Duration window = switch (unit) {
             case "s" -> Duration.ofSeconds(amount);
             case "m" -> Duration.ofMinutes(amount);
             case "h" -> Duration.ofHours(amount);
             default -> Duration.ofDays(amount);
         };
-        return new Budget(Integer.parseInt(m.group(1)), window, m.group(1) + "/" + m.group(2) + m.group(3));
+        return new Budget(Integer.parseInt(runs), window, runs + "/" + amountText + unit);
     }
 
     @Override

@@ -53,6 +53,30 @@ final class LineReader {
     }
 
     private byte[] read(InputStream in, Duration deadline) throws Timeout, TooLong, IOException {
+        byte[] buffer = new byte[MAX_LINE + 2]; // room for the line and its CR LF
+        // Fast path: a client such as the event handler's nc has usually sent its line before this JVM even
+        // started; reading what is already there needs no thread.
+        int length = 0;
+        while (length < buffer.length && in.available() > 0) {
+            int n = in.read(buffer, length, Math.min(in.available(), buffer.length - length));
+            if (n < 0) {
+                return strip(Arrays.copyOf(buffer, length));
+            }
+            int newline = indexOfNewline(buffer, length, length + n);
+            if (newline >= 0) {
+                return strip(Arrays.copyOf(buffer, newline));
+            }
+            length += n;
+        }
+        if (length == buffer.length) {
+            throw new TooLong(buffer);
+        }
+        return readRest(in, buffer, length, deadline);
+    }
+
+    /** The rest of the line on a daemon thread, waited for until the deadline. */
+    private byte[] readRest(InputStream in, byte[] buffer, int length, Duration deadline)
+            throws Timeout, TooLong, IOException {
         // An anonymous class, not a lambda: the first lambda costs a fresh JVM several milliseconds.
         Thread reader = new Thread(new Runnable() {
             @Override
@@ -60,7 +84,7 @@ final class LineReader {
                 byte[] result = null;
                 Exception error = null;
                 try {
-                    result = readBounded(in);
+                    result = readBounded(in, buffer, length);
                 } catch (Exception e) {
                     error = e;
                 }
@@ -101,22 +125,29 @@ final class LineReader {
         }
     }
 
-    private static byte[] readBounded(InputStream in) throws IOException, TooLong {
-        byte[] buffer = new byte[MAX_LINE + 2]; // room for the line and its CR LF
-        int length = 0;
+    private static byte[] readBounded(InputStream in, byte[] buffer, int start) throws IOException, TooLong {
+        int length = start;
         while (length < buffer.length) {
             int n = in.read(buffer, length, buffer.length - length);
             if (n < 0) {
                 return strip(Arrays.copyOf(buffer, length));
             }
-            for (int i = length; i < length + n; i++) {
-                if (buffer[i] == '\n') {
-                    return strip(Arrays.copyOf(buffer, i));
-                }
+            int newline = indexOfNewline(buffer, length, length + n);
+            if (newline >= 0) {
+                return strip(Arrays.copyOf(buffer, newline));
             }
             length += n;
         }
         throw new TooLong(buffer);
+    }
+
+    private static int indexOfNewline(byte[] buffer, int from, int to) {
+        for (int i = from; i < to; i++) {
+            if (buffer[i] == '\n') {
+                return i;
+            }
+        }
+        return -1;
     }
 
     private static byte[] strip(byte[] line) throws TooLong {

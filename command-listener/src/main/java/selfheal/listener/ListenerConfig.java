@@ -1,5 +1,6 @@
 package selfheal.listener;
 
+import java.io.FileInputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.net.InetAddress;
@@ -56,7 +57,8 @@ record ListenerConfig(Map<String, AllowedCommand> commands, List<AddressRange> a
 
     static ListenerConfig load(Path file) throws ConfigException {
         Properties properties = new Properties();
-        try (InputStream in = Files.newInputStream(file)) {
+        // FileInputStream, not Files.newInputStream: the JVM has it loaded already, the channel classes not.
+        try (InputStream in = new FileInputStream(file.toFile())) {
             properties.load(in);
         } catch (IOException | IllegalArgumentException e) {
             throw new ConfigException(List.of(file + ": cannot be read: " + e.getMessage()));
@@ -67,7 +69,7 @@ record ListenerConfig(Map<String, AllowedCommand> commands, List<AddressRange> a
     /** The audit log named in a file, if any, so that even a broken configuration leaves a trace. */
     static Optional<Path> auditLogOf(Path file) {
         Properties properties = new Properties();
-        try (InputStream in = Files.newInputStream(file)) {
+        try (InputStream in = new FileInputStream(file.toFile())) {
             properties.load(in);
             Path path = Path.of(properties.getProperty("audit.log", DEFAULT_AUDIT_LOG).strip());
             return path.isAbsolute() ? Optional.of(path) : Optional.empty();
@@ -85,7 +87,7 @@ record ListenerConfig(Map<String, AllowedCommand> commands, List<AddressRange> a
         checkKeys(values, problems);
 
         List<AddressRange> allow = new ArrayList<>();
-        for (String entry : values.getOrDefault("allow", DEFAULT_ALLOW).split("[,\\s]+")) {
+        for (String entry : Chars.split(values.getOrDefault("allow", DEFAULT_ALLOW), ",")) {
             if (entry.isEmpty()) {
                 continue;
             }
@@ -144,7 +146,7 @@ record ListenerConfig(Map<String, AllowedCommand> commands, List<AddressRange> a
     private static AllowedCommand command(String name, Map<String, String> values, List<String> problems) {
         String key = "command." + name;
         int before = problems.size();
-        if (!AllowedCommand.NAME.matcher(name).matches()) {
+        if (!Chars.isName(name)) {
             problems.add(key + ": the name must match [A-Za-z0-9][A-Za-z0-9_-]* (at most 64 characters)");
             return null;
         }
@@ -154,7 +156,7 @@ record ListenerConfig(Map<String, AllowedCommand> commands, List<AddressRange> a
         }
         Path executable = executable(key, values.get(key), problems);
         String args = values.getOrDefault(key + ".args", "");
-        List<String> fixedArgs = args.isEmpty() ? List.of() : List.of(args.split("\\s+"));
+        List<String> fixedArgs = Chars.split(args, "");
         for (String arg : fixedArgs) {
             for (int i = 0; i < arg.length(); i++) {
                 if (arg.charAt(i) <= 0x20 || arg.charAt(i) >= 0x7f) {
@@ -174,7 +176,7 @@ record ListenerConfig(Map<String, AllowedCommand> commands, List<AddressRange> a
             }
         }
         String group = values.getOrDefault(key + ".group", AllowedCommand.defaultGroup(name));
-        if (!AllowedCommand.NAME.matcher(group).matches()) {
+        if (!Chars.isName(group)) {
             problems.add(key + ".group: '" + group + "' must match [A-Za-z0-9][A-Za-z0-9_-]*");
         }
         Path directory = directory(key + ".dir", values.getOrDefault(key + ".dir", "/"), false, problems);

@@ -28,6 +28,6 @@ record Peer(Optional<InetAddress> address, String label) {
     }
 
     boolean allowedBy(ListenerConfig config) {
-        return isLocal() || address.map(config::allows).orElse(false);
+        return isLocal() || (address.isPresent() && config.allows(address.get()));
     }
 }

@@ -1,9 +1,7 @@
 package selfheal.listener;
 
 import java.nio.charset.StandardCharsets;
-import java.util.Arrays;
 import java.util.List;
-import java.util.regex.Pattern;
 
 /**
  * A request line, checked byte by byte before anything looks at its meaning: a command name and at most a
@@ -12,7 +10,6 @@ import java.util.regex.Pattern;
  */
 record Request(String command, List<String> args) {
     static final int MAX_WORDS = 4;
-    private static final Pattern WORD = Pattern.compile("[A-Za-z0-9_][A-Za-z0-9._-]{0,127}");
 
     Request {
         args = List.copyOf(args);
@@ -44,15 +41,15 @@ record Request(String command, List<String> args) {
         if (text.isEmpty()) {
             throw new Malformed("empty line");
         }
-        String[] words = text.split(" +");
-        if (words.length > MAX_WORDS) {
-            throw new Malformed(words.length + " words, at most " + MAX_WORDS);
+        List<String> words = Chars.split(text, " ");
+        if (words.size() > MAX_WORDS) {
+            throw new Malformed(words.size() + " words, at most " + MAX_WORDS);
         }
         for (String word : words) {
-            if (!WORD.matcher(word).matches()) {
+            if (!Chars.isWord(word)) {
                 throw new Malformed("word '" + word + "' has a character outside [A-Za-z0-9._-] or starts with '-'/'.'");
             }
         }
-        return new Request(words[0], Arrays.asList(words).subList(1, words.length));
+        return new Request(words.get(0), words.subList(1, words.size()));
     }
 }
