@@ -1,7 +1,13 @@
 package selfheal.listener;
 
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.Test;
 
 /** The same suite against {@code systemd-socket-activate --accept --inetd}, which sets no REMOTE_HOST. */
 class SocketActivateIT extends ListenerStackIT {
@@ -25,5 +31,23 @@ class SocketActivateIT extends ListenerStackIT {
     @Override
     boolean launcherFiltersPeers() {
         return false;
+    }
+
+    /** The shipped units, with ExecStart pointed at this checkout, pass systemd's own checker unchanged. */
+    @Test
+    void theShippedUnitsPassSystemdAnalyzeVerify() throws Exception {
+        Path units = Files.createDirectory(dir.resolve("units"));
+        Path shipped = Path.of("../systemd").toAbsolutePath().normalize();
+        for (String name : new String[] {"selfheal.socket", "selfheal@.service"}) {
+            String text = Files.readString(shipped.resolve(name))
+                    .replace("/opt/selfheal/command-listener", LAUNCHER.toString());
+            Files.writeString(units.resolve(name), text);
+        }
+        Process verify = new ProcessBuilder("systemd-analyze", "verify", "--man=no", "./selfheal.socket",
+                "./selfheal@.service").directory(units.toFile()).redirectErrorStream(true).start();
+        String out = read(verify.getInputStream());
+        assertTrue(verify.waitFor(30, TimeUnit.SECONDS));
+        assertEquals("", out);
+        assertEquals(0, verify.exitValue());
     }
 }
