@@ -107,7 +107,7 @@ public final class CommandListener {
     /** What happened to one request: the reply and everything the audit log needs. */
     private record Handled(Reply reply, byte[] request, String command, Integer exit, String detail,
                            boolean lineComplete) {
-        static Handled refused(Reply reply, byte[] request, String command, String detail) {
+        static Handled answered(Reply reply, byte[] request, String command, String detail) {
             return new Handled(reply, request, command, null, detail, true);
         }
     }
@@ -156,7 +156,7 @@ public final class CommandListener {
         } catch (LineReader.Timeout e) {
             unread = new Handled(Reply.error(Reply.Reason.TIMEOUT), null, null, null, e.getMessage(), false);
         } catch (LineReader.TooLong e) {
-            unread = Handled.refused(Reply.error(Reply.Reason.BAD_REQUEST), e.received(), null, e.getMessage());
+            unread = Handled.answered(Reply.error(Reply.Reason.BAD_REQUEST), e.received(), null, e.getMessage());
         } catch (IOException e) {
             unread = new Handled(Reply.error(Reply.Reason.BAD_REQUEST), null, null, null, e.toString(), false);
         }
@@ -172,25 +172,25 @@ public final class CommandListener {
         try {
             request = Request.parse(line);
         } catch (Request.Malformed e) {
-            return Handled.refused(Reply.error(Reply.Reason.BAD_REQUEST), line, null, e.getMessage());
+            return Handled.answered(Reply.error(Reply.Reason.BAD_REQUEST), line, null, e.getMessage());
         }
         String name = request.command();
         if (name.equals("ping") || name.equals("help")) {
             if (!request.args().isEmpty()) {
-                return Handled.refused(Reply.error(Reply.Reason.BAD_REQUEST, name, "arguments-not-allowed"),
+                return Handled.answered(Reply.error(Reply.Reason.BAD_REQUEST, name, "arguments-not-allowed"),
                         line, name, "built-in takes no arguments");
             }
             Reply reply = name.equals("ping")
                     ? Reply.pong(new BudgetLedger(config.stateDir()).exhausted(config.commands().values()))
                     : Reply.commands(new ArrayList<>(config.commands().keySet()));
-            return Handled.refused(reply, line, name, null);
+            return Handled.answered(reply, line, name, null);
         }
         AllowedCommand command = config.commands().get(name);
         if (command == null) {
-            return Handled.refused(Reply.error(Reply.Reason.UNKNOWN_COMMAND), line, null, "not in the whitelist");
+            return Handled.answered(Reply.error(Reply.Reason.UNKNOWN_COMMAND), line, null, "not in the whitelist");
         }
         if (!command.accepts(request.args())) {
-            return Handled.refused(Reply.error(Reply.Reason.BAD_REQUEST, name, "arguments-not-allowed"),
+            return Handled.answered(Reply.error(Reply.Reason.BAD_REQUEST, name, "arguments-not-allowed"),
                     line, name, "arguments not allowed: " + request.args());
         }
         return execute(command, request.args(), peer, config, line);
@@ -201,13 +201,13 @@ public final class CommandListener {
         String name = command.name();
         try (GroupLock lock = GroupLock.tryAcquire(config.stateDir(), command.group())) {
             if (lock == null) {
-                return Handled.refused(Reply.error(Reply.Reason.BUSY, name), line, name,
+                return Handled.answered(Reply.error(Reply.Reason.BUSY, name), line, name,
                         "group " + command.group() + " is running another command");
             }
             if (command.budget().isPresent()) {
                 Budget budget = command.budget().get();
                 if (!new BudgetLedger(config.stateDir()).take(command, budget, clock.instant())) {
-                    return Handled.refused(Reply.error(Reply.Reason.BUDGET_EXHAUSTED, name, budget.toString()),
+                    return Handled.answered(Reply.error(Reply.Reason.BUDGET_EXHAUSTED, name, budget.toString()),
                             line, name, "reset with: command-listener --reset " + name);
                 }
             }
@@ -223,7 +223,7 @@ public final class CommandListener {
             return new Handled(reply, line, name, outcome.timedOut() ? null : outcome.exit(),
                     outcome.output(), true);
         } catch (IOException | RuntimeException e) {
-            return Handled.refused(Reply.error(Reply.Reason.INTERNAL, name), line, name, e.toString());
+            return Handled.answered(Reply.error(Reply.Reason.INTERNAL, name), line, name, e.toString());
         }
     }
 
@@ -232,6 +232,15 @@ public final class CommandListener {
     private static int checkConfig(OutputStream out, Path file) {
         try {
             ListenerConfig config = ListenerConfig.load(file);
+            List<String> missing = new ArrayList<>();
+            for (String tool : new String[] {SessionProcess.SETSID, SessionProcess.KILL}) {
+                if (!new java.io.File(tool).canExecute()) {
+                    missing.add("ERROR " + file + ": " + tool + " is missing: commands cannot run without it");
+                }
+            }
+            if (!missing.isEmpty()) {
+                return print(out, String.join("\n", missing), 1);
+            }
             List<String> lines = new ArrayList<>();
             lines.add("OK " + file + ": " + config.commands().size() + " commands, allow " + config.allow()
                     + ", state.dir " + config.stateDir() + ", audit.log " + config.auditLog()

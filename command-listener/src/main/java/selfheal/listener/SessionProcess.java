@@ -13,7 +13,7 @@ import java.util.concurrent.TimeUnit;
  */
 final class SessionProcess extends Process {
     static final String SETSID = "/usr/bin/setsid";
-    private static final String KILL = "/bin/kill";
+    static final String KILL = "/bin/kill";
     private static final long GRACE_MS = 1000;
 
     private final Process process;
