@@ -210,14 +210,22 @@ abstract class ListenerStackIT {
             }
             long ok = got.stream().filter(r -> r.matches("OK foo-restart exit=0 [0-9.]+s\n")).count();
             long busy = got.stream().filter(r -> r.equals("ERR busy foo-restart\n")).count();
-            assertEquals(1, ok, got.toString());
-            assertEquals(1, busy, got.toString());
+            // Normally one runs and one is busy; on a badly overloaded machine the second JVM may start only
+            // after the first run ended, and then both run, one after the other. Never both at once.
+            assertEquals(2, ok + busy, got.toString());
+            assertTrue(ok >= 1, got.toString());
         } finally {
             pool.shutdownNow();
         }
         List<String> runs = Files.readAllLines(restarts).subList(before, lines(restarts));
-        assertEquals(2, runs.size(), "one start and one end: " + runs);
-        assertTrue(runs.get(0).startsWith("start ") && runs.get(1).startsWith("end "), runs.toString());
+        assertTrue(runs.size() == 2 || runs.size() == 4, runs.toString());
+        for (int i = 0; i < runs.size(); i += 2) {
+            // Appended in real time, so an overlap would show as start, start.
+            String[] start = runs.get(i).split(" ");
+            String[] end = runs.get(i + 1).split(" ");
+            assertTrue(start[0].equals("start") && end[0].equals("end") && start[2].equals(end[2]),
+                    "overlapping runs: " + runs);
+        }
     }
 
     @Test
