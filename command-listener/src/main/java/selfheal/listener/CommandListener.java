@@ -125,8 +125,7 @@ public final class CommandListener {
             handled = handle(in, conn.peer(), config);
         } catch (ConfigException e) {
             audit = ListenerConfig.auditLogOf(configFile);
-            handled = new Handled(Reply.error(Reply.Reason.INTERNAL), null, null, null,
-                    "configuration: " + e.getMessage(), false);
+            handled = unconfigured(in, "configuration: " + e.getMessage());
         } catch (RuntimeException | Error e) {
             handled = new Handled(Reply.error(Reply.Reason.INTERNAL), null, null, null, e.toString(), false);
         }
@@ -146,6 +145,18 @@ public final class CommandListener {
             conn.finish(handled.lineComplete() ? in : null);
         }
         return code;
+    }
+
+    /** Still reads the line, so the audit log shows what was asked and the socket closes cleanly. */
+    private static Handled unconfigured(InputStream in, String detail) {
+        try {
+            byte[] line = LineReader.readLine(in, ListenerConfig.DEFAULT_READ_TIMEOUT);
+            return Handled.answered(Reply.error(Reply.Reason.INTERNAL), line, null, detail);
+        } catch (LineReader.TooLong e) {
+            return Handled.answered(Reply.error(Reply.Reason.INTERNAL), e.received(), null, detail);
+        } catch (LineReader.Timeout | IOException e) {
+            return new Handled(Reply.error(Reply.Reason.INTERNAL), null, null, null, detail, false);
+        }
     }
 
     private Handled handle(InputStream in, Peer peer, ListenerConfig config) {

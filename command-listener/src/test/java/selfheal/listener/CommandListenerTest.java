@@ -305,7 +305,8 @@ class CommandListenerTest {
         fx.set("command.foo-restart", "relative/restart.sh");
         assertEquals("ERR internal\n", fx.serve("foo-restart\n"));
         assertEquals(List.of(), fx.runs());
-        assertTrue(fx.audit().get(0).contains("decision=internal"), fx.audit().get(0));
+        assertTrue(fx.audit().get(0).contains("request=\"foo-restart\" decision=internal"), fx.audit().get(0));
+        assertTrue(fx.audit().get(0).contains("is not an absolute path"), fx.audit().get(0));
     }
 
     @Test
