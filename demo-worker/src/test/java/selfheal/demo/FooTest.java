@@ -91,7 +91,8 @@ class FooTest {
             Http answer = Http.get(status);
 
             assertEquals(503, answer.code());
-            assertTrue(answer.body().contains("\"output\": \"worker:heartbeat fail: no heartbeat for "), answer.body());
+            assertTrue(answer.body().startsWith("{\n  \"status\": \"fail\""), answer.body());
+            assertTrue(answer.body().contains("\"output\": \"no heartbeat for "), answer.body());
             assertTrue(answer.body().contains("\"queue:depth\": [\n      {\n        \"componentId\": \"foo\",\n"
                     + "        \"observedValue\": 1,"), answer.body());
             assertTrue(Files.exists(home.resolve("inbox/late.txt")), "a hung worker moves nothing");

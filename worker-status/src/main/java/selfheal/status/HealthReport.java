@@ -2,7 +2,6 @@ package selfheal.status;
 
 import java.time.Instant;
 import java.util.List;
-import java.util.stream.Collectors;
 
 /**
  * One answer of the endpoint: the overall state (the worst of the checks, pass when there are none) and the
@@ -22,16 +21,6 @@ record HealthReport(String serviceId, String description, List<CheckEntry> check
         return worst;
     }
 
-    /** Names and outputs of the checks that do not pass, for the top-level {@code output}; null when all pass. */
-    String output() {
-        String problems = checks.stream()
-                .filter(entry -> entry.observation().status() != HealthStatus.PASS)
-                .map(entry -> entry.name() + " " + entry.observation().status().json()
-                        + (entry.observation().output() == null ? "" : ": " + entry.observation().output()))
-                .collect(Collectors.joining(", "));
-        return problems.isEmpty() ? null : problems;
-    }
-
     /** The document; observations without a time of their own are stamped {@code now}. */
     String toJson(Instant now) {
         HealthStatus status = status();
@@ -40,10 +29,6 @@ record HealthReport(String serviceId, String description, List<CheckEntry> check
         json.append(",\n  \"serviceId\": ").append(Json.string(serviceId));
         if (description != null) {
             json.append(",\n  \"description\": ").append(Json.string(description));
-        }
-        String output = output();
-        if (output != null) {
-            json.append(",\n  \"output\": ").append(Json.string(output));
         }
         json.append(",\n  \"checks\": {");
         String separator = "\n";
