@@ -187,6 +187,24 @@ class StatusEndpointTest {
     }
 
     @Test
+    void checksRunInParallelUnderOneDeadline() throws IOException {
+        start(StatusEndpoint.builder("foo").checkTimeout(Duration.ofMillis(900)).checkThreads(4));
+        for (String name : new String[] {"a:slow", "b:slow", "c:slow", "d:slow"}) {
+            endpoint.register(name, () -> {
+                Thread.sleep(400);
+                return Observation.pass();
+            });
+        }
+
+        long started = System.nanoTime();
+        Http answer = Http.get(endpoint.uri());
+        long millis = (System.nanoTime() - started) / 1_000_000;
+
+        assertEquals(200, answer.code(), answer.body());
+        assertTrue(millis < 900, "four 400 ms checks took " + millis + " ms: not in parallel");
+    }
+
+    @Test
     void headAnswersTheSameStatusAndHeadersWithoutABody() throws IOException {
         start(StatusEndpoint.builder("foo").heartbeatLimits(new HeartbeatLimits(null, Duration.ofSeconds(1))));
         Http passing = Http.request("HEAD", endpoint.uri());
