@@ -127,24 +127,24 @@ class FooTest {
 
     @Test
     void refuseStartByOptionOrFlagFileExits78BeforeBindingOrWritingThePidfile() throws Exception {
+        int port;
         try (ServerSocket probe = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
-            int port = probe.getLocalPort();
-            probe.close();
-            ByteArrayOutputStream err = new ByteArrayOutputStream();
-            PrintStream stream = new PrintStream(err, true, StandardCharsets.UTF_8);
-
-            int byOption = new Foo(hook -> { }).run(stream, stream,
-                    "--home", home.toString(), "--port", String.valueOf(port), "--fault", "refuse-start");
-            Files.createFile(home.resolve("fault-refuse-start"));
-            int byFlag = new Foo(hook -> { }).run(stream, stream, "--home", home.toString(), "--port", "0");
-
-            assertEquals(Foo.EXIT_REFUSED, byOption);
-            assertEquals(Foo.EXIT_REFUSED, byFlag);
-            assertTrue(err.toString(StandardCharsets.UTF_8).contains("refusing to start (fault injected: refuse-start)"));
-            assertFalse(Files.exists(home.resolve("foo.pid")));
-            assertTrue(Files.exists(home.resolve("fault-refuse-start")), "the flag stays until an operator removes it");
-            assertThrows(ConnectException.class, () -> Http.get(URI.create("http://127.0.0.1:" + port + "/health")));
+            port = probe.getLocalPort();
         }
+        ByteArrayOutputStream err = new ByteArrayOutputStream();
+        PrintStream stream = new PrintStream(err, true, StandardCharsets.UTF_8);
+
+        int byOption = new Foo(hook -> { }).run(stream, stream,
+                "--home", home.toString(), "--port", String.valueOf(port), "--fault", "refuse-start");
+        Files.createFile(home.resolve("fault-refuse-start"));
+        int byFlag = new Foo(hook -> { }).run(stream, stream, "--home", home.toString(), "--port", "0");
+
+        assertEquals(Foo.EXIT_REFUSED, byOption);
+        assertEquals(Foo.EXIT_REFUSED, byFlag);
+        assertTrue(err.toString(StandardCharsets.UTF_8).contains("refusing to start (fault injected: refuse-start)"));
+        assertFalse(Files.exists(home.resolve("foo.pid")));
+        assertTrue(Files.exists(home.resolve("fault-refuse-start")), "the flag stays until an operator removes it");
+        assertThrows(ConnectException.class, () -> Http.get(URI.create("http://127.0.0.1:" + port + "/health")));
     }
 
     @Test

@@ -8,7 +8,9 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import java.util.function.BooleanSupplier;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -61,9 +63,18 @@ final class RunningFoo implements AutoCloseable {
     }
 
     @Override
-    public void close() throws Exception {
-        if (!exit.isDone()) {
-            terminate();
+    public void close() throws ExecutionException, TimeoutException {
+        if (exit.isDone()) {
+            return;
+        }
+        synchronized (hooks) {
+            hooks.forEach(Thread::run);
+        }
+        try {
+            exit.get(10, TimeUnit.SECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new AssertionError("interrupted while stopping foo", e);
         }
     }
 

@@ -188,20 +188,19 @@ class StatusEndpointTest {
 
     @Test
     void checksRunInParallelUnderOneDeadline() throws IOException {
-        start(StatusEndpoint.builder("foo").checkTimeout(Duration.ofMillis(900)).checkThreads(4));
+        // One after another the four checks would need 2 s, past the 1.5 s deadline, and fail as timed out.
+        start(StatusEndpoint.builder("foo").withoutHeartbeat().checkTimeout(Duration.ofMillis(1500)).checkThreads(4));
         for (String name : new String[] {"a:slow", "b:slow", "c:slow", "d:slow"}) {
             endpoint.register(name, () -> {
-                Thread.sleep(400);
+                Thread.sleep(500);
                 return Observation.pass();
             });
         }
 
-        long started = System.nanoTime();
         Http answer = Http.get(endpoint.uri());
-        long millis = (System.nanoTime() - started) / 1_000_000;
 
         assertEquals(200, answer.code(), answer.body());
-        assertTrue(millis < 900, "four 400 ms checks took " + millis + " ms: not in parallel");
+        assertTrue(answer.body().startsWith("{\n  \"status\": \"pass\""), answer.body());
     }
 
     @Test
