@@ -1,0 +1,22 @@
+package selfheal.loop;
+
+import java.time.Duration;
+
+/**
+ * How long healing may take, derived from the stack's intervals (healing-loop/README.md explains it):
+ * the failure is seen within one check_interval, the handler heals at SOFT attempt 2 one retry_interval
+ * later, the restart takes its time, and the forced re-check shows OK within the check-result reaper's
+ * second plus status.dat's second. Each check is a JVM start as well.
+ */
+record HealBound(int checkInterval, int retryInterval, int failureVisibleAfter) {
+
+    /** listener JVM + stop.sh + foo's JVM until it listens: 1.5 to 5 s on a busy 2-core machine. */
+    static final int RESTART_ALLOWANCE = 8;
+    /** three check_worker runs (detect, SOFT 2, re-check), about 0.5 s each, plus reaper and status.dat. */
+    static final int CHECKS_AND_REPORTING = 4;
+
+    Duration limit() {
+        return Duration.ofSeconds(failureVisibleAfter + checkInterval + retryInterval + RESTART_ALLOWANCE
+                + CHECKS_AND_REPORTING);
+    }
+}
