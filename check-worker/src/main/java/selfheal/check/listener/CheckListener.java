@@ -1,0 +1,54 @@
+package selfheal.check.listener;
+
+import java.io.PrintStream;
+import java.util.List;
+import org.apache.commons.cli.CommandLine;
+import org.apache.commons.cli.Option;
+import org.apache.commons.cli.Options;
+import selfheal.plugin.CheckResult;
+import selfheal.plugin.PerfData;
+import selfheal.plugin.Plugin;
+import selfheal.plugin.StandardArgs;
+import selfheal.plugin.Status;
+import selfheal.plugin.Thresholds;
+
+/**
+ * check_listener: the Nagios plugin that asks a command-listener for {@code ping}. OK on {@code OK pong},
+ * WARNING while a command's restart budget is exhausted, CRITICAL when the listener is unreachable,
+ * silent, or answers anything else.
+ */
+public final class CheckListener {
+
+    static final String SERVICE = "LISTENER";
+    static final int DEFAULT_PORT = 5669;
+
+    public static void main(String[] args) {
+        System.exit(new CheckListener().run(args, System.out));
+    }
+
+    public int run(String[] args, PrintStream out) {
+        Options options = StandardArgs.addTo(new Options(), "127.0.0.1", "listener port (default " + DEFAULT_PORT + ", service selfheal)")
+                .addOption(Option.builder("w").longOpt("warning").hasArg().argName("RANGE").desc("response time range in seconds for WARNING").build())
+                .addOption(Option.builder("c").longOpt("critical").hasArg().argName("RANGE").desc("response time range in seconds for CRITICAL").build());
+        Plugin plugin = new Plugin(SERVICE, "check_listener",
+                "Sends ping to a selfheal command-listener and checks its one-line reply.\n\n", options);
+        return plugin.run(args, out, CheckListener::check);
+    }
+
+    private static CheckResult check(CommandLine cmd) throws Exception {
+        StandardArgs std = StandardArgs.from(cmd, "127.0.0.1", DEFAULT_PORT);
+        Thresholds time = Thresholds.parse(cmd.getOptionValue("w"), cmd.getOptionValue("c"));
+        String where = std.hostname() + ":" + std.port();
+        ListenerPing.Exchange exchange;
+        try {
+            exchange = new ListenerPing().ping(std.hostname(), std.port(), std.timeout());
+        } catch (ListenerPing.Failure f) {
+            return CheckResult.critical(SERVICE, f.getMessage());
+        }
+        double seconds = Math.round(exchange.elapsed().toNanos() / 1e3) / 1e6;
+        Status timeState = time.evaluate(seconds);
+        Status status = exchange.reply().status().worst(timeState);
+        String summary = exchange.reply().summary(where) + " in " + PerfData.number(seconds) + " s";
+        return new CheckResult(SERVICE, status, summary, List.of(new PerfData("time", seconds, "s", time, 0.0, null)), List.of());
+    }
+}

@@ -1,0 +1,57 @@
+package selfheal.check.listener;
+
+import java.util.Arrays;
+import java.util.List;
+import selfheal.plugin.Status;
+
+/**
+ * The listener's answer to {@code ping}, judged: {@code OK pong} is OK; {@code OK pong
+ * budget-exhausted=a,b} is WARNING naming a and b; anything else, including nothing, is CRITICAL.
+ *
+ * @param line the reply line as received, without its line end; "" for an empty reply
+ */
+record PingReply(String line) {
+
+    static final String PONG = "OK pong";
+    private static final String EXHAUSTED = "OK pong budget-exhausted=";
+
+    Status status() {
+        if (line.equals(PONG)) {
+            return Status.OK;
+        }
+        return exhausted().isEmpty() ? Status.CRITICAL : Status.WARNING;
+    }
+
+    /** The commands whose restart budget is used up, from the ping reply. */
+    List<String> exhausted() {
+        if (!line.startsWith(EXHAUSTED)) {
+            return List.of();
+        }
+        List<String> names = Arrays.asList(line.substring(EXHAUSTED.length()).split(",", -1));
+        return names.stream().allMatch(n -> n.matches("[A-Za-z0-9._-]+")) ? names : List.of();
+    }
+
+    String summary(String where) {
+        return switch (status()) {
+            case OK -> "pong from " + where;
+            case WARNING -> "restart budget exhausted for " + String.join(", ", exhausted())
+                    + " (command-listener --reset NAME on " + where.replaceFirst(":\\d+$", "") + ")";
+            default -> line.isEmpty()
+                    ? "empty reply from " + where + " (refused by xinetd only_from or the listener's allow list?)"
+                    : "unexpected reply from " + where + ": '" + printable(line) + "'";
+        };
+    }
+
+    /** The reply made safe for a plugin line: control and non-ASCII bytes escaped, length capped. */
+    static String printable(String text) {
+        StringBuilder b = new StringBuilder();
+        for (char c : text.toCharArray()) {
+            if (c >= 0x20 && c < 0x7f && c != '|') {
+                b.append(c);
+            } else {
+                b.append(String.format("\\x%02x", (int) c & 0xff));
+            }
+        }
+        return b.length() > 120 ? b.substring(0, 117) + "..." : b.toString();
+    }
+}

@@ -1,0 +1,48 @@
+package selfheal.check.worker;
+
+import java.io.PrintStream;
+import java.time.Clock;
+import javax.net.ssl.SSLSocketFactory;
+import selfheal.plugin.CheckResult;
+import selfheal.plugin.Plugin;
+
+/**
+ * check_worker: the Nagios plugin that GETs a worker's status endpoint and turns what it says into
+ * OK/WARNING/CRITICAL/UNKNOWN. {@code check_worker --help} lists the options.
+ */
+public final class CheckWorker {
+
+    private static final String SYNOPSIS = "Checks a worker daemon's status endpoint over HTTP(S): health+json, Spring Boot,"
+            + " Dropwizard, MicroProfile, Vert.x, Kubernetes-style text, or the HTTP status alone.\n\n";
+
+    private final Clock clock;
+
+    /** @param clock "now" for heartbeat ages; tests pass a fixed one */
+    CheckWorker(Clock clock) {
+        this.clock = clock;
+    }
+
+    public static void main(String[] args) {
+        System.exit(new CheckWorker(Clock.systemUTC()).run(args, System.out));
+    }
+
+    public int run(String[] args, PrintStream out) {
+        Plugin plugin = new Plugin(ResponseEvaluation.SERVICE, "check_worker", SYNOPSIS, WorkerOptions.options());
+        return plugin.run(args, out, cmd -> check(WorkerOptions.from(cmd)));
+    }
+
+    private CheckResult check(WorkerOptions options) throws Exception {
+        SSLSocketFactory tls = options.caFile() == null ? null : CaFile.socketFactory(options.caFile());
+        HttpResponse response;
+        try {
+            response = new HttpProbe(tls).get(options.url(), options.headers(), options.standard().timeout());
+        } catch (ProbeFailure failure) {
+            return switch (failure.kind()) {
+                case TIMEOUT -> CheckResult.of(ResponseEvaluation.SERVICE, options.timeoutResult(), failure.getMessage());
+                case UNREACHABLE -> CheckResult.critical(ResponseEvaluation.SERVICE, failure.getMessage());
+                case TOO_LARGE -> CheckResult.unknown(ResponseEvaluation.SERVICE, failure.getMessage());
+            };
+        }
+        return new ResponseEvaluation(options, clock.instant()).evaluate(response);
+    }
+}

@@ -1,0 +1,49 @@
+package selfheal.check.worker;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+import selfheal.plugin.Status;
+
+/**
+ * The Dropwizard / Metrics health-check servlet: an object of {@code {"name": {"healthy": bool,
+ * "message": ..., "error": {...}}}}. It answers 500 when a check is unhealthy, 501 when none is
+ * registered, or always 200 when so configured, so the body decides, never the HTTP status.
+ */
+final class DropwizardFormat implements StatusFormat {
+
+    static final String NAME = "dropwizard";
+
+    static boolean looksLike(Map<String, Object> root, int code) {
+        if (root.isEmpty()) {
+            return code == 501;
+        }
+        return root.values().stream().allMatch(v -> Json.object(v) != null && Json.object(v).get("healthy") instanceof Boolean);
+    }
+
+    @Override
+    public HealthReport read(Document document) throws NotThisFormat {
+        Map<String, Object> root = Json.object(document.json());
+        if (root == null || !looksLike(root, root.isEmpty() ? 501 : 0)) {
+            throw new NotThisFormat("not an object of {\"healthy\": true|false} entries");
+        }
+        if (root.isEmpty()) {
+            return HealthReport.of(NAME, Status.UNKNOWN, "no health checks registered", List.of());
+        }
+        List<Component> components = new ArrayList<>();
+        for (Map.Entry<String, Object> e : new TreeMap<>(root).entrySet()) {
+            Map<String, Object> check = Json.object(e.getValue());
+            boolean healthy = (Boolean) check.get("healthy");
+            String detail = Json.string(check, "message");
+            Map<String, Object> error = Json.object(check.get("error"));
+            if (detail == null && error != null) {
+                detail = Json.string(error, "message");
+            }
+            components.add(new Component(e.getKey(), healthy ? Status.OK : Status.CRITICAL,
+                    healthy ? "healthy" : "unhealthy", detail == null ? "" : Json.brief(detail)));
+        }
+        boolean allHealthy = components.stream().allMatch(c -> c.status() == Status.OK);
+        return HealthReport.of(NAME, Status.OK, allHealthy ? "healthy" : "unhealthy", components);
+    }
+}

@@ -1,0 +1,31 @@
+package selfheal.check.worker;
+
+import java.util.ArrayList;
+import java.util.List;
+import selfheal.plugin.Status;
+
+/**
+ * A status document read in one format.
+ *
+ * @param format the format's short name, e.g. health+json
+ * @param state the document's overall word, e.g. "pass", "UP"
+ * @param status the overall status: the document's own, made worse by any component's
+ */
+record HealthReport(String format, Status status, String state, List<Component> components) {
+
+    HealthReport {
+        components = List.copyOf(components);
+    }
+
+    /** Combines the document's overall status with its components' by the worst-of rule. */
+    static HealthReport of(String format, Status overall, String state, List<Component> components) {
+        List<Status> all = new ArrayList<>();
+        all.add(overall);
+        components.forEach(c -> all.add(c.status()));
+        return new HealthReport(format, Status.worstOf(all), state, components);
+    }
+
+    List<Component> failing() {
+        return components.stream().filter(c -> c.status() != Status.OK).toList();
+    }
+}

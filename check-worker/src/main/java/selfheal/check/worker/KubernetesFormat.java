@@ -1,0 +1,47 @@
+package selfheal.check.worker;
+
+import java.util.ArrayList;
+import java.util.List;
+import selfheal.plugin.Status;
+
+/**
+ * Kubernetes-style plain text: {@code ok}, or with {@code ?verbose} one line per check, {@code [+]name ok}
+ * or {@code [-]name failed: reason}, ending in "... check passed" or "... check failed".
+ */
+final class KubernetesFormat implements StatusFormat {
+
+    static final String NAME = "kubernetes";
+
+    static boolean looksLike(String body) {
+        String text = body.strip();
+        return text.equalsIgnoreCase("ok") || text.startsWith("[+]") || text.startsWith("[-]");
+    }
+
+    @Override
+    public HealthReport read(Document document) throws NotThisFormat {
+        String body = document.response().body().strip();
+        if (!looksLike(body)) {
+            throw new NotThisFormat("neither \"ok\" nor [+]/[-] lines");
+        }
+        List<Component> components = new ArrayList<>();
+        String verdict = body.equalsIgnoreCase("ok") ? "ok" : "";
+        for (String line : body.split("\\R")) {
+            String l = line.strip();
+            if (l.startsWith("[+]") || l.startsWith("[-]")) {
+                String rest = l.substring(3).strip();
+                int space = rest.indexOf(' ');
+                String name = space < 0 ? rest : rest.substring(0, space);
+                String state = space < 0 ? "" : rest.substring(space + 1).strip();
+                components.add(new Component(name, l.startsWith("[+]") ? Status.OK : Status.CRITICAL,
+                        state.isEmpty() ? (l.startsWith("[+]") ? "ok" : "failed") : state, ""));
+            } else if (l.endsWith("check passed") || l.endsWith("check failed")) {
+                verdict = l;
+            }
+        }
+        Status overall = verdict.endsWith("failed") || !document.response().isSuccess() ? Status.CRITICAL : Status.OK;
+        if (verdict.isEmpty()) {
+            verdict = document.response().isSuccess() ? "passed" : "failed";
+        }
+        return HealthReport.of(NAME, overall, verdict, components);
+    }
+}

@@ -1,0 +1,7 @@
+package selfheal.check.worker;
+
+/** Reads one kind of status document into a report. */
+@FunctionalInterface
+interface StatusFormat {
+    HealthReport read(Document document) throws NotThisFormat;
+}

@@ -1,0 +1,126 @@
+package selfheal.check.worker;
+
+import java.net.MalformedURLException;
+import java.net.URL;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Base64;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.regex.Pattern;
+import java.util.regex.PatternSyntaxException;
+import org.apache.commons.cli.CommandLine;
+import org.apache.commons.cli.Option;
+import org.apache.commons.cli.Options;
+import selfheal.plugin.StandardArgs;
+import selfheal.plugin.Status;
+import selfheal.plugin.Thresholds;
+import selfheal.plugin.UsageException;
+
+/** check_worker's validated, immutable configuration. */
+record WorkerOptions(
+        StandardArgs standard,
+        URL url,
+        Path caFile,
+        List<Map.Entry<String, String>> headers,
+        Set<Integer> expect,
+        String string,
+        Pattern regex,
+        Thresholds time,
+        Format format,
+        List<ValueCheck> values,
+        List<StaleCheck> stale,
+        Status timeoutResult) {
+
+    static final String DEFAULT_HOST = "127.0.0.1";
+
+    static Options options() {
+        Options o = StandardArgs.addTo(new Options(), DEFAULT_HOST, "port (default 80, or 443 with -S)");
+        o.addOption(Option.builder("u").longOpt("url").hasArg().argName("PATH").desc("path and query to GET (default /health)").build());
+        o.addOption("S", "ssl", false, "use https (TLS with SNI, the JDK trust store unless --ca-file)");
+        o.addOption(Option.builder().longOpt("ca-file").hasArg().argName("PEM").desc("trust only the CA certificates in this PEM file").build());
+        o.addOption(Option.builder("a").longOpt("authorization").hasArg().argName("USER:PASSWORD").desc("HTTP basic authentication").build());
+        o.addOption(Option.builder("k").longOpt("header").hasArg().argName("'Name: value'").desc("extra request header (repeatable)").build());
+        o.addOption(Option.builder("e").longOpt("expect").hasArg().argName("CODES").desc("accepted HTTP status codes, comma-separated, e.g. 200,204; any other is CRITICAL (default: the format decides)").build());
+        o.addOption(Option.builder("s").longOpt("string").hasArg().argName("TEXT").desc("the body must contain TEXT, else CRITICAL").build());
+        o.addOption(Option.builder("r").longOpt("regex").hasArg().argName("REGEX").desc("the body must match REGEX (Java syntax, find), else CRITICAL").build());
+        o.addOption(Option.builder("w").longOpt("warning").hasArg().argName("RANGE").desc("response time range in seconds for WARNING").build());
+        o.addOption(Option.builder("c").longOpt("critical").hasArg().argName("RANGE").desc("response time range in seconds for CRITICAL").build());
+        o.addOption(Option.builder().longOpt("format").hasArg().argName("FORMAT").desc(Format.names() + " (default auto: detected from content type and shape)").build());
+        o.addOption(Option.builder().longOpt("value").hasArg().argName("POINTER[,label=L][,warn=R][,crit=R][,uom=U]").desc("a number in the JSON body (RFC 6901 pointer) checked against ranges and emitted as perfdata (repeatable)").build());
+        o.addOption(Option.builder().longOpt("stale").hasArg().argName("CHECK|POINTER[,warn=R][,crit=R][,label=L]").desc("heartbeat age in seconds from a health+json check's time (e.g. worker:heartbeat) or a pointer to seconds or a timestamp (repeatable)").build());
+        o.addOption(Option.builder().longOpt("timeout-result").hasArg().argName("STATE").desc("state on timeout: ok|warning|critical|unknown (default critical)").build());
+        return o;
+    }
+
+    static WorkerOptions from(CommandLine cmd) throws UsageException {
+        boolean ssl = cmd.hasOption("S") || cmd.hasOption("ca-file");
+        StandardArgs standard = StandardArgs.from(cmd, DEFAULT_HOST, ssl ? 443 : 80);
+        String path = cmd.getOptionValue("u", "/health");
+        if (!path.startsWith("/") || path.chars().anyMatch(c -> c <= 0x20 || c == 0x7f)) {
+            throw new UsageException("bad --url '" + path + "': expected a path starting with '/', without spaces");
+        }
+        URL url;
+        try {
+            url = new URL(ssl ? "https" : "http", standard.hostname(), standard.port(), path);
+        } catch (MalformedURLException e) {
+            throw new UsageException("bad --hostname or --url: " + e.getMessage());
+        }
+        List<Map.Entry<String, String>> headers = new ArrayList<>();
+        for (String h : values(cmd, "k")) {
+            int colon = h.indexOf(':');
+            if (colon <= 0 || h.chars().anyMatch(c -> c < 0x20 || c == 0x7f) || !h.substring(0, colon).trim().matches("[!#$%&'*+.^_`|~0-9A-Za-z-]+")) {
+                throw new UsageException("bad --header '" + h + "': expected 'Name: value'");
+            }
+            headers.add(Map.entry(h.substring(0, colon).trim(), h.substring(colon + 1).trim()));
+        }
+        if (cmd.hasOption("a")) {
+            String auth = cmd.getOptionValue("a");
+            if (!auth.contains(":")) {
+                throw new UsageException("bad --authorization: expected USER:PASSWORD");
+            }
+            headers.add(Map.entry("Authorization",
+                    "Basic " + Base64.getEncoder().encodeToString(auth.getBytes(StandardCharsets.UTF_8))));
+        }
+        Set<Integer> expect = new LinkedHashSet<>();
+        if (cmd.hasOption("e")) {
+            for (String code : cmd.getOptionValue("e").split(",")) {
+                if (!code.trim().matches("[1-5]\\d\\d")) {
+                    throw new UsageException("bad --expect '" + cmd.getOptionValue("e") + "': expected HTTP codes like 200,204");
+                }
+                expect.add(Integer.parseInt(code.trim()));
+            }
+        }
+        Pattern regex = null;
+        if (cmd.hasOption("r")) {
+            try {
+                regex = Pattern.compile(cmd.getOptionValue("r"));
+            } catch (PatternSyntaxException e) {
+                throw new UsageException("bad --regex '" + cmd.getOptionValue("r") + "': " + e.getDescription());
+            }
+        }
+        List<ValueCheck> valueChecks = new ArrayList<>();
+        for (String v : values(cmd, "value")) {
+            valueChecks.add(ValueCheck.parse(v));
+        }
+        List<StaleCheck> staleChecks = new ArrayList<>();
+        for (String v : values(cmd, "stale")) {
+            staleChecks.add(StaleCheck.parse(v));
+        }
+        return new WorkerOptions(standard, url,
+                cmd.hasOption("ca-file") ? Path.of(cmd.getOptionValue("ca-file")) : null,
+                List.copyOf(headers), Set.copyOf(expect), cmd.getOptionValue("s"), regex,
+                Thresholds.parse(cmd.getOptionValue("w"), cmd.getOptionValue("c")),
+                cmd.hasOption("format") ? Format.parse(cmd.getOptionValue("format")) : Format.AUTO,
+                List.copyOf(valueChecks), List.copyOf(staleChecks),
+                cmd.hasOption("timeout-result") ? Status.parse("--timeout-result", cmd.getOptionValue("timeout-result")) : Status.CRITICAL);
+    }
+
+    private static String[] values(CommandLine cmd, String option) {
+        String[] v = cmd.getOptionValues(option);
+        return v == null ? new String[0] : v;
+    }
+}

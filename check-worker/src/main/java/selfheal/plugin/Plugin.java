@@ -1,0 +1,106 @@
+package selfheal.plugin;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.PrintStream;
+import java.io.PrintWriter;
+import java.util.Properties;
+import org.apache.commons.cli.CommandLine;
+import org.apache.commons.cli.DefaultParser;
+import org.apache.commons.cli.HelpFormatter;
+import org.apache.commons.cli.Options;
+import org.apache.commons.cli.ParseException;
+
+/**
+ * The skeleton every plugin runs through: parse the arguments, answer --help/--version, run the check,
+ * print the result, return the exit code. It is the one place that turns a usage error or any unexpected
+ * exception into a one-line UNKNOWN, so no stack trace ever reaches Nagios.
+ */
+public final class Plugin {
+
+    /** The plugin-specific part: evaluates a parsed command line into a result. */
+    @FunctionalInterface
+    public interface Check {
+        CheckResult run(CommandLine cmd) throws Exception;
+    }
+
+    private final String service;
+    private final String name;
+    private final String synopsis;
+    private final Options options;
+
+    /**
+     * @param service first word of every output line, e.g. WORKER
+     * @param name the command name, e.g. check_worker
+     * @param synopsis one paragraph for --help
+     */
+    public Plugin(String service, String name, String synopsis, Options options) {
+        this.service = service;
+        this.name = name;
+        this.synopsis = synopsis;
+        this.options = options;
+    }
+
+    public int run(String[] args, PrintStream out, Check check) {
+        CheckResult result;
+        try {
+            CommandLine cmd = parse(args);
+            if (cmd.hasOption("h")) {
+                printHelp(out);
+                return Status.UNKNOWN.exitCode();
+            }
+            if (cmd.hasOption("V")) {
+                out.println(name + " " + version());
+                return Status.UNKNOWN.exitCode();
+            }
+            result = check.run(cmd);
+        } catch (UsageException e) {
+            result = CheckResult.unknown(service, "usage: " + e.getMessage() + " (see " + name + " --help)");
+        } catch (Exception | LinkageError | StackOverflowError | OutOfMemoryError e) {
+            result = CheckResult.unknown(service, "internal error: " + describe(e));
+        }
+        out.print(result.render());
+        out.flush();
+        return result.status().exitCode();
+    }
+
+    private CommandLine parse(String[] args) throws UsageException {
+        try {
+            CommandLine cmd = new DefaultParser().parse(options, args);
+            if (!cmd.getArgList().isEmpty()) {
+                throw new UsageException("unexpected argument '" + cmd.getArgList().get(0) + "'");
+            }
+            return cmd;
+        } catch (ParseException e) {
+            throw new UsageException(e.getMessage());
+        }
+    }
+
+    /** "Type: message" of an exception, for one-line diagnostics. */
+    public static String describe(Throwable e) {
+        String message = e.getMessage();
+        return e.getClass().getSimpleName() + (message == null || message.isBlank() ? "" : ": " + message);
+    }
+
+    @SuppressWarnings("deprecation") // HelpFormatter is the formatter commons-cli 1.9 ships with
+    private void printHelp(PrintStream out) {
+        PrintWriter w = new PrintWriter(out);
+        HelpFormatter f = new HelpFormatter();
+        f.setOptionComparator(null);
+        f.printHelp(w, 100, name + " [options]", synopsis, options, 2, 3,
+                "Exit codes: 0 OK, 1 WARNING, 2 CRITICAL, 3 UNKNOWN. Ranges: [@][start:][end], e.g. 10, 10:, ~:10, 10:20, @10:20.");
+        w.flush();
+    }
+
+    static String version() {
+        Properties p = new Properties();
+        try (InputStream in = Plugin.class.getResourceAsStream("version.properties")) {
+            if (in != null) {
+                p.load(in);
+            }
+        } catch (IOException e) {
+            // an unreadable resource just means an unknown version
+        }
+        return p.getProperty("version", "unknown");
+    }
+}

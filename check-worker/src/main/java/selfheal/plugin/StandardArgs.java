@@ -1,0 +1,87 @@
+package selfheal.plugin;
+
+import java.time.Duration;
+import org.apache.commons.cli.CommandLine;
+import org.apache.commons.cli.Option;
+import org.apache.commons.cli.Options;
+
+/**
+ * The options every plugin takes: -h, -V, -v (repeatable), -t, -H, -p.
+ *
+ * @param port the port given with -p, or the plugin's default
+ * @param verbosity how many times -v was given
+ */
+public record StandardArgs(String hostname, int port, Duration timeout, int verbosity) {
+
+    public static final Duration DEFAULT_TIMEOUT = Duration.ofSeconds(10);
+
+    public StandardArgs {
+        if (hostname == null || hostname.isBlank()) {
+            throw new IllegalArgumentException("hostname must not be blank");
+        }
+        if (timeout.isNegative() || timeout.isZero()) {
+            throw new IllegalArgumentException("timeout must be positive");
+        }
+    }
+
+    /** Adds the standard options to {@code options}; the texts name the plugin's defaults. */
+    public static Options addTo(Options options, String defaultHost, String portHelp) {
+        return options
+                .addOption("h", "help", false, "print this help and exit (3)")
+                .addOption("V", "version", false, "print the version and exit (3)")
+                .addOption("v", "verbose", false, "more detail in the long output; repeat for more")
+                .addOption(Option.builder("t").longOpt("timeout").hasArg().argName("SECONDS")
+                        .desc("overall deadline for the whole check, decimals allowed (default 10)").build())
+                .addOption(Option.builder("H").longOpt("hostname").hasArg().argName("HOST")
+                        .desc("host name or address to connect to (default " + defaultHost + ")").build())
+                .addOption(Option.builder("p").longOpt("port").hasArg().argName("PORT").desc(portHelp).build());
+    }
+
+    /** Reads the standard options from a parsed command line, validating them. */
+    public static StandardArgs from(CommandLine cmd, String defaultHost, int defaultPort) throws UsageException {
+        String host = cmd.getOptionValue("H", defaultHost).trim();
+        if (host.isEmpty() || host.startsWith("-")) {
+            throw new UsageException("bad --hostname '" + host + "'");
+        }
+        int port = defaultPort;
+        if (cmd.hasOption("p")) {
+            port = parsePort(cmd.getOptionValue("p"));
+        }
+        Duration timeout = DEFAULT_TIMEOUT;
+        if (cmd.hasOption("t")) {
+            timeout = parseSeconds("--timeout", cmd.getOptionValue("t"));
+        }
+        int verbosity = 0;
+        for (Option o : cmd.getOptions()) {
+            if ("v".equals(o.getOpt())) {
+                verbosity++;
+            }
+        }
+        return new StandardArgs(host, port, timeout, verbosity);
+    }
+
+    static int parsePort(String text) throws UsageException {
+        try {
+            int port = Integer.parseInt(text.trim());
+            if (port >= 1 && port <= 65535) {
+                return port;
+            }
+        } catch (NumberFormatException e) {
+            // falls through to the usage error
+        }
+        throw new UsageException("bad --port '" + text + "': expected 1..65535");
+    }
+
+    /** A positive number of seconds (decimals allowed) as a Duration. */
+    public static Duration parseSeconds(String option, String text) throws UsageException {
+        try {
+            double seconds = Double.parseDouble(text.trim());
+            if (seconds > 0 && seconds <= 86_400 && !text.trim().matches(".*[a-zA-Z].*")) {
+                return Duration.ofNanos(Math.round(seconds * 1e9));
+            }
+        } catch (NumberFormatException e) {
+            // falls through to the usage error
+        }
+        throw new UsageException("bad " + option + " '" + text + "': expected a positive number of seconds");
+    }
+}

@@ -1,0 +1,124 @@
+package selfheal.check.worker;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.IOException;
+import java.io.OutputStream;
+import java.net.InetAddress;
+import java.net.ServerSocket;
+import java.net.Socket;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+/**
+ * Black-box: runs bin/check_worker and bin/check_listener as separate processes with an empty
+ * environment, as Nagios does, and asserts exit code, exact first line and a silent stderr.
+ */
+class LauncherIT {
+
+    static final Path BIN = Path.of("bin").toAbsolutePath();
+    static TestEndpoint endpoint;
+
+    @BeforeAll
+    static void start() throws IOException {
+        endpoint = new TestEndpoint()
+                .route("/health", 200, "application/health+json", CheckWorkerTest.HEALTH_PASS.replace("2026-11-25T09:00:00Z",
+                        java.time.Instant.now().toString()))
+                .route("/down", 503, "application/health+json", CheckWorkerTest.HEALTH_FAIL);
+    }
+
+    @AfterAll
+    static void stop() {
+        endpoint.close();
+    }
+
+    record Result(int code, String stdout, String stderr) {
+        String firstLine() {
+            return stdout.lines().findFirst().orElse("").replaceAll(" in [0-9.]+ s", " in T s").replaceAll("'time'=[0-9.]+s", "'time'=Ts");
+        }
+    }
+
+    static Result launch(String plugin, String... args) throws Exception {
+        List<String> command = new ArrayList<>(List.of(BIN.resolve(plugin).toString()));
+        command.addAll(List.of(args));
+        ProcessBuilder pb = new ProcessBuilder(command);
+        pb.environment().clear(); // Nagios and xinetd give a bare environment
+        Path err = Files.createTempFile("launcher-it", ".err");
+        pb.redirectError(err.toFile());
+        Process p = pb.start();
+        p.getOutputStream().close();
+        String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        assertTrue(p.waitFor(30, TimeUnit.SECONDS), "plugin did not finish");
+        String stderr = Files.readString(err);
+        Files.delete(err);
+        return new Result(p.exitValue(), out, stderr);
+    }
+
+    @Test
+    void checkWorkerReportsAHealthyWorker() throws Exception {
+        Result r = launch("check_worker", "-H", "127.0.0.1", "-p", String.valueOf(endpoint.port()),
+                "--stale", "worker:heartbeat,warn=30,crit=120");
+        assertEquals(0, r.code(), r.stdout());
+        assertTrue(r.firstLine().startsWith("WORKER OK - health+json pass, 2 checks, HTTP 200 OK in T s | 'time'=Ts;;;0 'worker:heartbeat age'="), r.stdout());
+        assertEquals("", r.stderr());
+    }
+
+    @Test
+    void checkWorkerReportsAFailedWorkerAndARefusedPort() throws Exception {
+        Result r = launch("check_worker", "-H", "127.0.0.1", "-p", String.valueOf(endpoint.port()), "-u", "/down");
+        assertEquals(2, r.code(), r.stdout());
+        assertEquals("WORKER CRITICAL - health+json fail, failing: output (fail), worker:heartbeat (fail), HTTP 503 Service Unavailable in T s | 'time'=Ts;;;0", r.firstLine());
+        int refused;
+        try (ServerSocket s = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
+            refused = s.getLocalPort();
+        }
+        r = launch("check_worker", "-p", String.valueOf(refused));
+        assertEquals("WORKER CRITICAL - connection refused by 127.0.0.1:" + refused, r.firstLine());
+        assertEquals(2, r.code());
+    }
+
+    @Test
+    void helpVersionAndUsageErrorsExitThree() throws Exception {
+        Result help = launch("check_worker", "--help");
+        assertEquals(3, help.code());
+        assertTrue(help.stdout().startsWith("usage: check_worker [options]"), help.stdout());
+        assertTrue(help.stdout().contains("--timeout-result <STATE>"), help.stdout());
+        Result version = launch("check_listener", "-V");
+        assertEquals(3, version.code());
+        assertTrue(version.stdout().matches("check_listener \\d+\\.\\d+\\.\\d+\\S*\n"), version.stdout());
+        Result usage = launch("check_worker", "-c", "10:1");
+        assertEquals("WORKER UNKNOWN - usage: bad range '10:1': start is greater than end (see check_worker --help)", usage.firstLine());
+        assertEquals(3, usage.code());
+        assertEquals("", usage.stderr());
+    }
+
+    @Test
+    void checkListenerGetsPong() throws Exception {
+        try (ServerSocket server = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
+            Thread answer = new Thread(() -> {
+                try (Socket client = server.accept(); OutputStream out = client.getOutputStream()) {
+                    while (client.getInputStream().read() != '\n') {
+                        // read the request line
+                    }
+                    out.write("OK pong\n".getBytes(StandardCharsets.US_ASCII));
+                } catch (IOException e) {
+                    // the test fails on the plugin's output instead
+                }
+            });
+            answer.setDaemon(true);
+            answer.start();
+            Result r = launch("check_listener", "-p", String.valueOf(server.getLocalPort()));
+            assertEquals("LISTENER OK - pong from 127.0.0.1:" + server.getLocalPort() + " in T s | 'time'=Ts;;;0", r.firstLine());
+            assertEquals(0, r.code());
+            answer.join(2_000);
+        }
+    }
+}

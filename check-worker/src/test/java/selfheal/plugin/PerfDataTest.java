@@ -1,0 +1,53 @@
+package selfheal.plugin;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
+import org.junit.jupiter.params.provider.ValueSource;
+
+class PerfDataTest {
+
+    @ParameterizedTest(name = "{0} renders as {1}")
+    @CsvSource({
+        "0, 0", "-0.0, 0", "1, 1", "1.50, 1.5", "0.000123, 0.000123", "1e-7, 0.0000001", "1.5e9, 1500000000",
+        "123456789012, 123456789012", "-42.25, -42.25", "1e21, 1000000000000000000000",
+    })
+    void numbersNeverUseScientificNotation(double value, String text) {
+        assertEquals(text, PerfData.number(value));
+    }
+
+    @Test
+    void rendersAllFieldsInOrder() throws UsageException {
+        PerfData p = new PerfData("time", 0.0123, "s", Thresholds.parse("1", "2"), 0.0, 10.0);
+        assertEquals("'time'=0.0123s;1;2;0;10", p.render());
+    }
+
+    @Test
+    void dropsTrailingEmptyFieldsButKeepsInnerOnes() throws UsageException {
+        assertEquals("'queue depth'=17", PerfData.of("queue depth", 17, "").render());
+        assertEquals("'time'=0.5s;;;0", PerfData.of("time", 0.5, "s").withMin(0).render());
+        assertEquals("'age'=3s;;@10:20", PerfData.of("age", 3, "s").withThresholds(Thresholds.parse(null, "@10:20")).render());
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"files", "sec", "kB", "µs", "B/s"})
+    void rejectsUnitsTheGuidelinesDoNotDefine(String unit) {
+        assertThrows(IllegalArgumentException.class, () -> PerfData.of("x", 1, unit));
+        assertEquals("", PerfData.unitOrNone(unit));
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"a'b", "a=b", "a|b", " ", "a\nb"})
+    void rejectsLabelsThatWouldBreakParsing(String label) {
+        assertThrows(IllegalArgumentException.class, () -> PerfData.of(label, 1, ""));
+    }
+
+    @Test
+    void rejectsNonFiniteValues() {
+        assertThrows(IllegalArgumentException.class, () -> PerfData.of("x", Double.NaN, ""));
+        assertThrows(IllegalArgumentException.class, () -> PerfData.of("x", Double.POSITIVE_INFINITY, ""));
+    }
+}
