@@ -1,0 +1,321 @@
+package selfheal.listener;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import java.util.function.Supplier;
+
+/**
+ * The healing endpoint: started by xinetd or systemd once per connection, it reads one request line, runs
+ * the whitelisted command it names (or answers ping/help), writes one reply line and exits. Also the
+ * operator's tool for {@code --check-config FILE} and {@code --reset NAME}.
+ *
+ * <p>Exit codes: 0 the reply was OK (or the config is valid, or the reset was done), 1 refused or invalid,
+ * 2 usage error.
+ */
+public final class CommandListener {
+    static final String USAGE = "usage: command-listener [--config FILE] | --check-config FILE"
+            + " | [--config FILE] --reset NAME | --help";
+
+    private final Supplier<Connection> connection;
+    private final Clock clock;
+
+    CommandListener(Supplier<Connection> connection, Clock clock) {
+        this.connection = connection;
+        this.clock = clock;
+    }
+
+    public static void main(String[] args) {
+        System.exit(new CommandListener(new Inherited(), Clock.systemUTC()).run(System.in, System.out, args));
+    }
+
+    /** The connection this process was started on (a class, not a lambda: see {@link LineReader}). */
+    private static final class Inherited implements Supplier<Connection> {
+        @Override
+        public Connection get() {
+            return Connection.inherited(System.getenv());
+        }
+    }
+
+    /** Does the work of one process; never throws, never writes anything but its reply or report to out. */
+    public int run(InputStream in, OutputStream out, String... args) {
+        Invocation invocation;
+        try {
+            invocation = Invocation.parse(args);
+        } catch (UsageException e) {
+            return print(out, "ERR internal usage: " + e.getMessage() + "; " + USAGE, 2);
+        }
+        return switch (invocation.mode()) {
+            case HELP -> print(out, USAGE + "\nSee README.md: one request line in, one reply line out.", 0);
+            case CHECK_CONFIG -> checkConfig(out, invocation.config());
+            case RESET -> reset(out, invocation.config(), invocation.name());
+            case SERVE -> serve(in, out, invocation.config());
+        };
+    }
+
+    /** The command line, parsed by hand: three options do not justify loading a parser before every ping. */
+    record Invocation(Mode mode, Path config, String name) {
+        enum Mode { SERVE, CHECK_CONFIG, RESET, HELP }
+
+        static Invocation parse(String... args) throws UsageException {
+            Path config = null;
+            Path check = null;
+            String reset = null;
+            for (int i = 0; i < args.length; i++) {
+                String arg = args[i];
+                switch (arg) {
+                    case "--help", "-h" -> {
+                        return new Invocation(Mode.HELP, ListenerConfig.DEFAULT_FILE, null);
+                    }
+                    case "--config", "--check-config", "--reset" -> {
+                        if (i + 1 >= args.length || args[i + 1].isEmpty()) {
+                            throw new UsageException(arg + " needs a value");
+                        }
+                        String value = args[++i];
+                        if (arg.equals("--config")) {
+                            config = Path.of(value);
+                        } else if (arg.equals("--check-config")) {
+                            check = Path.of(value);
+                        } else {
+                            reset = value;
+                        }
+                    }
+                    default -> throw new UsageException("unknown argument '" + AuditLog.quote(
+                            arg.getBytes(StandardCharsets.UTF_8)).replace("\"", "") + "'");
+                }
+            }
+            if (check != null && (config != null || reset != null)) {
+                throw new UsageException("--check-config takes the file itself and goes alone");
+            }
+            if (check != null) {
+                return new Invocation(Mode.CHECK_CONFIG, check, null);
+            }
+            Path file = config == null ? ListenerConfig.DEFAULT_FILE : config;
+            return reset != null ? new Invocation(Mode.RESET, file, reset) : new Invocation(Mode.SERVE, file, null);
+        }
+    }
+
+    // ---- serving one connection ----------------------------------------------------------------------
+
+    /** What happened to one request: the reply and everything the audit log needs. */
+    private record Handled(Reply reply, byte[] request, String command, Integer exit, String detail,
+                           boolean lineComplete) {
+        static Handled answered(Reply reply, byte[] request, String command, String detail) {
+            return new Handled(reply, request, command, null, detail, true);
+        }
+    }
+
+    private int serve(InputStream in, OutputStream out, Path configFile) {
+        long start = System.nanoTime();
+        Instant time = clock.instant();
+        Connection conn = null;
+        Handled handled;
+        Optional<Path> audit = Optional.empty();
+        try {
+            conn = connection.get();
+            ListenerConfig config = ListenerConfig.load(configFile);
+            audit = Optional.of(config.auditLog());
+            handled = handle(in, conn.peer(), config);
+        } catch (ConfigException e) {
+            audit = ListenerConfig.auditLogOf(configFile);
+            handled = unconfigured(in, "configuration: " + e.getMessage());
+        } catch (RuntimeException | Error e) {
+            handled = new Handled(Reply.error(Reply.Reason.INTERNAL), null, null, null, e.toString(), false);
+        }
+        String peer = conn == null ? "unknown" : conn.peer().label();
+        double seconds = (System.nanoTime() - start) / 1e9;
+        // Audit first: a client that has seen the reply can rely on the entry being there.
+        if (audit.isPresent()) {
+            try {
+                new AuditLog(audit.get()).append(new AuditLog.Entry(time, peer, handled.request(),
+                        handled.reply(), handled.command(), handled.exit(), seconds, handled.detail()));
+            } catch (IOException | RuntimeException e) {
+                // Nowhere left to report it: stderr is the client's socket. --check-config catches this early.
+            }
+        }
+        int code = print(out, handled.reply().line(), handled.reply().ok() ? 0 : 1);
+        if (conn != null) {
+            conn.finish(handled.lineComplete() ? in : null);
+        }
+        return code;
+    }
+
+    /** Still reads the line, so the audit log shows what was asked and the socket closes cleanly. */
+    private static Handled unconfigured(InputStream in, String detail) {
+        try {
+            byte[] line = LineReader.readLine(in, ListenerConfig.DEFAULT_READ_TIMEOUT);
+            return Handled.answered(Reply.error(Reply.Reason.INTERNAL), line, null, detail);
+        } catch (LineReader.TooLong e) {
+            return Handled.answered(Reply.error(Reply.Reason.INTERNAL), e.received(), null, detail);
+        } catch (LineReader.Timeout | IOException e) {
+            return new Handled(Reply.error(Reply.Reason.INTERNAL), null, null, null, detail, false);
+        }
+    }
+
+    private Handled handle(InputStream in, Peer peer, ListenerConfig config) {
+        byte[] line = null;
+        Handled unread = null;
+        try {
+            line = LineReader.readLine(in, config.readTimeout());
+        } catch (LineReader.Timeout e) {
+            unread = new Handled(Reply.error(Reply.Reason.TIMEOUT), null, null, null, e.getMessage(), false);
+        } catch (LineReader.TooLong e) {
+            unread = Handled.answered(Reply.error(Reply.Reason.BAD_REQUEST), e.received(), null, e.getMessage());
+        } catch (IOException e) {
+            unread = new Handled(Reply.error(Reply.Reason.BAD_REQUEST), null, null, null, e.toString(), false);
+        }
+        if (!peer.allowedBy(config)) {
+            // Decided after reading, so the audit log shows what a refused peer asked for.
+            return new Handled(Reply.error(Reply.Reason.DENIED), line, null, null,
+                    "peer not in allow", unread == null || unread.lineComplete());
+        }
+        if (unread != null) {
+            return unread;
+        }
+        Request request;
+        try {
+            request = Request.parse(line);
+        } catch (Request.Malformed e) {
+            return Handled.answered(Reply.error(Reply.Reason.BAD_REQUEST), line, null, e.getMessage());
+        }
+        String name = request.command();
+        if (name.equals("ping") || name.equals("help")) {
+            if (!request.args().isEmpty()) {
+                return Handled.answered(Reply.error(Reply.Reason.BAD_REQUEST, name, "arguments-not-allowed"),
+                        line, name, "built-in takes no arguments");
+            }
+            Reply reply = name.equals("ping")
+                    ? Reply.pong(new BudgetLedger(config.stateDir()).exhausted(config.commands().values()))
+                    : Reply.commands(new ArrayList<>(config.commands().keySet()));
+            return Handled.answered(reply, line, name, null);
+        }
+        AllowedCommand command = config.commands().get(name);
+        if (command == null) {
+            return Handled.answered(Reply.error(Reply.Reason.UNKNOWN_COMMAND), line, null, "not in the whitelist");
+        }
+        if (!command.accepts(request.args())) {
+            return Handled.answered(Reply.error(Reply.Reason.BAD_REQUEST, name, "arguments-not-allowed"),
+                    line, name, "arguments not allowed: " + request.args());
+        }
+        return execute(command, request.args(), peer, config, line);
+    }
+
+    private Handled execute(AllowedCommand command, List<String> args, Peer peer, ListenerConfig config,
+                            byte[] line) {
+        String name = command.name();
+        try (GroupLock lock = GroupLock.tryAcquire(config.stateDir(), command.group())) {
+            if (lock == null) {
+                return Handled.answered(Reply.error(Reply.Reason.BUSY, name), line, name,
+                        "group " + command.group() + " is running another command");
+            }
+            if (command.budget().isPresent()) {
+                Budget budget = command.budget().get();
+                if (!new BudgetLedger(config.stateDir()).take(command, budget, clock.instant())) {
+                    return Handled.answered(Reply.error(Reply.Reason.BUDGET_EXHAUSTED, name, budget.toString()),
+                            line, name, "reset with: command-listener --reset " + name);
+                }
+            }
+            ScriptRunner.Outcome outcome = ScriptRunner.run(command, args, peer.label());
+            Reply reply;
+            if (outcome.timedOut()) {
+                reply = Reply.timedOut(name, outcome.seconds());
+            } else if (outcome.exit() == 0) {
+                reply = Reply.ran(name, outcome.seconds());
+            } else {
+                reply = Reply.failed(name, outcome.exit(), outcome.seconds());
+            }
+            return new Handled(reply, line, name, outcome.timedOut() ? null : outcome.exit(),
+                    outcome.output(), true);
+        } catch (IOException | RuntimeException e) {
+            return Handled.answered(Reply.error(Reply.Reason.INTERNAL, name), line, name, e.toString());
+        }
+    }
+
+    // ---- operator modes ------------------------------------------------------------------------------
+
+    private static int checkConfig(OutputStream out, Path file) {
+        try {
+            ListenerConfig config = ListenerConfig.load(file);
+            List<String> missing = new ArrayList<>();
+            for (String tool : new String[] {SessionProcess.SETSID, SessionProcess.KILL}) {
+                if (!new java.io.File(tool).canExecute()) {
+                    missing.add("ERROR " + file + ": " + tool + " is missing: commands cannot run without it");
+                }
+            }
+            if (!missing.isEmpty()) {
+                return print(out, String.join("\n", missing), 1);
+            }
+            List<String> lines = new ArrayList<>();
+            lines.add("OK " + file + ": " + config.commands().size() + " commands, allow " + config.allow()
+                    + ", state.dir " + config.stateDir() + ", audit.log " + config.auditLog()
+                    + ", read.timeout " + Reply.seconds(config.readTimeout().toMillis() / 1000.0));
+            for (AllowedCommand c : config.commands().values()) {
+                lines.add("  " + c.name() + " = " + c.executable()
+                        + (c.fixedArgs().isEmpty() ? "" : " " + String.join(" ", c.fixedArgs()))
+                        + " (timeout " + Reply.seconds(c.timeout().toMillis() / 1000.0)
+                        + ", budget " + c.budget().map(Budget::toString).orElse("none")
+                        + ", group " + c.group() + ", dir " + c.directory() + ")");
+            }
+            return print(out, String.join("\n", lines), 0);
+        } catch (ConfigException e) {
+            List<String> lines = new ArrayList<>();
+            for (String problem : e.problems()) {
+                lines.add("ERROR " + file + ": " + problem);
+            }
+            return print(out, String.join("\n", lines), 1);
+        }
+    }
+
+    private int reset(OutputStream out, Path file, String name) {
+        if (!connection.get().peer().isLocal()) {
+            return print(out, "ERR denied", 1);
+        }
+        ListenerConfig config;
+        try {
+            config = ListenerConfig.load(file);
+        } catch (ConfigException e) {
+            return print(out, "ERROR " + file + ": " + String.join("; ", e.problems()), 1);
+        }
+        AllowedCommand command = config.commands().get(name);
+        if (command == null) {
+            return print(out, "ERROR no command '" + name + "' in " + file, 1);
+        }
+        long start = System.nanoTime();
+        Instant time = clock.instant();
+        Reply reply;
+        String detail;
+        try (GroupLock lock = GroupLock.acquire(config.stateDir(), command.group())) {
+            boolean was = new BudgetLedger(config.stateDir()).reset(name);
+            reply = new Reply(Reply.Reason.NONE, "OK reset " + name);
+            detail = was ? "budget was exhausted; runs forgotten" : "budget was not exhausted; runs forgotten";
+        } catch (IOException e) {
+            reply = Reply.error(Reply.Reason.INTERNAL, name);
+            detail = e.toString();
+        }
+        try {
+            new AuditLog(config.auditLog()).append(new AuditLog.Entry(time, "local",
+                    ("--reset " + name).getBytes(StandardCharsets.US_ASCII), reply, name, null,
+                    (System.nanoTime() - start) / 1e9, detail));
+        } catch (IOException e) {
+            detail += "; audit log not written: " + e.getMessage();
+        }
+        return print(out, reply.line() + " (" + detail + ")", reply.ok() ? 0 : 1);
+    }
+
+    private static int print(OutputStream out, String text, int code) {
+        try {
+            out.write((text + "\n").getBytes(StandardCharsets.US_ASCII));
+            out.flush();
+        } catch (IOException e) {
+            // The client hung up; the audit log already has the entry.
+        }
+        return code;
+    }
+}

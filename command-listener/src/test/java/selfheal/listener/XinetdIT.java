@@ -1,0 +1,80 @@
+package selfheal.listener;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.LinkedHashMap;
+import java.util.Map;
+
+/** The suite against Debian's xinetd, with a private configuration, in the foreground. */
+class XinetdIT extends ListenerStackIT {
+    static final Path XINETD = Path.of("/usr/sbin/xinetd");
+    static final Path SHIPPED = Path.of("../xinetd.d/selfheal").toAbsolutePath().normalize();
+    private int openPort;
+
+    @Override
+    void startStack() throws Exception {
+        openPort = freePort();
+        Path conf = dir.resolve("xinetd.conf");
+        Path log = dir.resolve("xinetd.log");
+        String user = System.getProperty("user.name");
+        // The service as in xinetd.d/selfheal, but UNLISTED on a free port, and a second one whose only_from
+        // also lets 127.0.0.2 in, so that the program's own allow list is what refuses it.
+        Files.writeString(conf, "defaults\n{\n}\n"
+                + service("selfheal", port, "127.0.0.1", user)
+                + service("selfheal-open", openPort, "127.0.0.1 127.0.0.2", user));
+        ProcessBuilder pb = new ProcessBuilder(XINETD.toString(), "-dontfork", "-f", conf.toString(),
+                "-pidfile", dir.resolve("xinetd.pid").toString(), "-filelog", log.toString())
+                .redirectOutput(dir.resolve("xinetd.out").toFile())
+                .redirectErrorStream(true);
+        pb.environment().put("JAVA_TOOL_OPTIONS", JVM_NOISE);
+        started.add(pb.start());
+        awaitText(log, "Started working: 2 available services", Duration.ofSeconds(10));
+    }
+
+    /**
+     * The shipped xinetd.d/selfheal, with only what a private test instance must change: the name, type
+     * UNLISTED and a free port, this user, the launcher in this checkout, the test config, the peers, limits
+     * loose enough for the suite, and JAVA_TOOL_OPTIONS passed through to prove the JVM's chatter stays off
+     * the socket. Every other attribute is used as shipped, so a broken shipped file fails this test.
+     */
+    private String service(String name, int servicePort, String onlyFrom, String user) throws Exception {
+        Map<String, String> overrides = new LinkedHashMap<>();
+        overrides.put("type", "UNLISTED");
+        overrides.put("port", Integer.toString(servicePort));
+        overrides.put("bind", "127.0.0.1");
+        overrides.put("user", user);
+        overrides.put("server", LAUNCHER.toString());
+        overrides.put("server_args", "--config " + config);
+        overrides.put("only_from", onlyFrom);
+        overrides.put("instances", "20");
+        overrides.put("per_source", "20");
+        overrides.put("cps", "500 1");
+        overrides.put("passenv", "JAVA_TOOL_OPTIONS");
+        StringBuilder text = new StringBuilder("service " + name + "\n{\n");
+        for (String line : Files.readAllLines(SHIPPED)) {
+            String t = line.strip();
+            if (t.isEmpty() || t.startsWith("#") || t.startsWith("service") || t.equals("{") || t.equals("}")) {
+                continue;
+            }
+            String key = t.split("\\s*=", 2)[0].strip();
+            if (!overrides.containsKey(key) && !key.equals("group")) {
+                text.append(line).append('\n');
+            }
+        }
+        for (Map.Entry<String, String> e : overrides.entrySet()) {
+            text.append("    ").append(e.getKey()).append(" = ").append(e.getValue()).append('\n');
+        }
+        return text.append("}\n").toString();
+    }
+
+    @Override
+    int programOnlyPort() {
+        return openPort;
+    }
+
+    @Override
+    boolean launcherFiltersPeers() {
+        return true;
+    }
+}
