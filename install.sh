@@ -133,8 +133,10 @@ mkdir -p "$DESTDIR$SHAREDIR"
 cat >"$DESTDIR$SHAREDIR/sudoers.example" <<EOF
 # /etc/sudoers.d/selfheal: lets the listener's user run exactly foo's scripts as root, nothing else.
 # Install with: visudo -cf THIS_FILE && install -m 0440 THIS_FILE /etc/sudoers.d/selfheal
-# One line per whitelisted script; the paths must be the ones in listener.properties (command.*.args).
-$LISTENER_USER ALL=(root) NOPASSWD: /opt/foo/bin/restart.sh, /opt/foo/bin/stop.sh, /opt/foo/bin/start.sh
+# The paths must be the ones in listener.properties (command.*.args, run through sudo -n); "" forbids
+# any argument. See command-listener/README.md, "The sudo rule".
+Defaults:$LISTENER_USER !requiretty
+$LISTENER_USER ALL=(root) NOPASSWD: /opt/foo/bin/restart.sh "", /opt/foo/bin/stop.sh "", /opt/foo/bin/start.sh ""
 EOF
 record file "$SHAREDIR/sudoers.example"
 
