@@ -78,8 +78,9 @@ class InstallIT {
         } finally {
             server.stop(0);
         }
-        Run version = run(List.of(dest.resolve(LIB.substring(1) + "/command-listener").toString(), "--help"));
-        assertFalse(version.output().contains("not found"), version.output());
+        Run help = run(List.of(dest.resolve(LIB.substring(1) + "/command-listener").toString(), "--help"));
+        assertEquals(0, help.exit(), help.output());
+        assertTrue(help.output().startsWith("usage: command-listener "), "the installed listener runs: " + help.output());
 
         Run uninstall = run(List.of(dest.resolve(LIB.substring(1) + "/uninstall").toString(), "DESTDIR=" + dest));
         assertEquals(0, uninstall.exit(), uninstall.output());
