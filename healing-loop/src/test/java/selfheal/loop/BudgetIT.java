@@ -18,8 +18,10 @@ class BudgetIT {
 
     @Test
     void aWorkerThatCannotStartExhaustsTheBudgetWithoutARestartStorm() throws Exception {
-        // Budget 2: the heals at SOFT 2 and SOFT 3 run and fail; the one at HARD 4 is refused.
-        try (PrivateStack stack = PrivateStack.start(Map.of("STACK_BUDGET", "2/15m"))) {
+        // Budget 2: the heals at SOFT 2 and SOFT 3 run and fail; the one at HARD 4 is refused. A retry
+        // interval of 4 s keeps each failed start (1.5 to 3 s here) finished before the next attempt, so no
+        // attempt meets the previous one still running (it would get ERR busy and prove nothing).
+        try (PrivateStack stack = PrivateStack.start(Map.of("STACK_BUDGET", "2/15m", "STACK_RETRY_INTERVAL", "4"))) {
             stack.fault("refuse-start"); // stays until an operator removes it
             stack.fault("crash");
 
