@@ -273,6 +273,7 @@ public final class CommandListener {
         }
     }
 
+    @SuppressWarnings("try") // the group lock is held, unreferenced, for as long as the reset takes
     private int reset(OutputStream out, Path file, String name) {
         if (!connection.get().peer().isLocal()) {
             return print(out, "ERR denied", 1);

@@ -8,6 +8,7 @@ import org.apache.commons.cli.Options;
 import selfheal.plugin.CheckResult;
 import selfheal.plugin.PerfData;
 import selfheal.plugin.Plugin;
+import selfheal.plugin.Seconds;
 import selfheal.plugin.StandardArgs;
 import selfheal.plugin.Status;
 import selfheal.plugin.Thresholds;
@@ -45,10 +46,10 @@ public final class CheckListener {
         } catch (ListenerPing.Failure f) {
             return CheckResult.critical(SERVICE, f.getMessage());
         }
-        double seconds = Math.round(exchange.elapsed().toNanos() / 1e3) / 1e6;
+        double seconds = Seconds.forPerfData(exchange.elapsed().toNanos() / 1e9);
         Status timeState = time.evaluate(seconds);
         Status status = exchange.reply().status().worst(timeState);
-        String summary = exchange.reply().summary(where) + " in " + PerfData.number(seconds) + " s";
+        String summary = exchange.reply().summary(where) + " in " + Seconds.text(seconds);
         return new CheckResult(SERVICE, status, summary, List.of(new PerfData("time", seconds, "s", time, 0.0, null)), List.of());
     }
 }

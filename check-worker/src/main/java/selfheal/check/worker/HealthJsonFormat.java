@@ -35,10 +35,7 @@ final class HealthJsonFormat implements StatusFormat {
     @Override
     public HealthReport read(Document document) throws NotThisFormat {
         Map<String, Object> root = Json.object(document.json());
-        String state = Json.string(root, "status");
-        if (state == null) {
-            throw new NotThisFormat("no \"status\" string at the top level");
-        }
+        String state = Json.topLevelStatus(root);
         List<Component> components = new ArrayList<>();
         Map<String, Object> checks = Json.object(root.get("checks"));
         if (checks != null) {

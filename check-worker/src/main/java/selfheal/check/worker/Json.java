@@ -22,6 +22,15 @@ final class Json {
         return object != null && object.get(key) instanceof String s ? s : null;
     }
 
+    /** The top-level "status" string that Spring Boot and health+json documents both start from. */
+    static String topLevelStatus(Map<String, Object> root) throws NotThisFormat {
+        String state = string(root, "status");
+        if (state == null) {
+            throw new NotThisFormat("no \"status\" string at the top level");
+        }
+        return state;
+    }
+
     static Double number(Object node) {
         return node instanceof Number n ? n.doubleValue() : null;
     }

@@ -4,6 +4,7 @@ import java.util.ArrayList;
 import java.util.List;
 import selfheal.plugin.CheckResult;
 import selfheal.plugin.PerfData;
+import selfheal.plugin.Seconds;
 import selfheal.plugin.Status;
 
 /**
@@ -33,9 +34,9 @@ final class ResponseEvaluation {
         double seconds = response.elapsed().toNanos() / 1e9;
         Status timeState = options.time().evaluate(seconds);
         states.add(timeState);
-        perf.add(new PerfData("time", round(seconds), "s", options.time(), 0.0, null));
+        perf.add(new PerfData("time", Seconds.forPerfData(seconds), "s", options.time(), 0.0, null));
         if (timeState != Status.OK) {
-            problems.add("response time " + PerfData.number(millis(seconds)) + " s");
+            problems.add("response time " + Seconds.text(seconds));
         }
         if (!options.expect().isEmpty() && !options.expect().contains(response.code())) {
             states.add(Status.CRITICAL);
@@ -71,7 +72,7 @@ final class ResponseEvaluation {
                 if (document.json() == null) {
                     throw new NotThisFormat("no JSON body for --stale " + stale.target());
                 }
-                double age = Math.round(stale.ageSeconds(document.json(), now) * 1e3) / 1e3;
+                double age = Seconds.forPeople(stale.ageSeconds(document.json(), now));
                 Status s = stale.thresholds().evaluate(age);
                 states.add(s);
                 details.add("[" + s.name() + "] " + stale.label() + " = " + PerfData.number(age) + " s");
@@ -89,7 +90,7 @@ final class ResponseEvaluation {
         List<String> summary = new ArrayList<>();
         summary.add(headline(report));
         summary.addAll(problems);
-        summary.add(response.statusLine() + " in " + PerfData.number(millis(seconds)) + " s");
+        summary.add(response.statusLine() + " in " + Seconds.text(seconds));
         if (options.standard().verbosity() > 0) {
             details.add("GET " + options.url() + " -> " + response.statusLine() + ", " + (response.contentType().isEmpty() ? "no content type" : response.contentType()) + ", " + response.body().length() + " chars");
         }
@@ -143,15 +144,5 @@ final class ResponseEvaluation {
             head += ", " + report.components().size() + (report.components().size() == 1 ? " check" : " checks");
         }
         return head;
-    }
-
-    /** Milliseconds are enough for a human reading the summary. */
-    static double millis(double seconds) {
-        return Math.round(seconds * 1e3) / 1e3;
-    }
-
-    /** Microsecond resolution is plenty for a response time and keeps perfdata short. */
-    static double round(double seconds) {
-        return Math.round(seconds * 1e6) / 1e6;
     }
 }

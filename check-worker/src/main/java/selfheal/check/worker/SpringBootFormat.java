@@ -27,10 +27,7 @@ final class SpringBootFormat implements StatusFormat {
     @Override
     public HealthReport read(Document document) throws NotThisFormat {
         Map<String, Object> root = Json.object(document.json());
-        String state = Json.string(root, "status");
-        if (state == null) {
-            throw new NotThisFormat("no \"status\" string at the top level");
-        }
+        String state = Json.topLevelStatus(root);
         List<Component> components = new ArrayList<>();
         walk("", root, components);
         return HealthReport.of(NAME, map(state), state, components);

@@ -1,0 +1,203 @@
+package selfheal.loop;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.IOException;
+import java.net.InetAddress;
+import java.net.ServerSocket;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
+
+/** nagios-config/selfheal-event-handler run as Nagios runs it: a separate process with an empty environment. */
+class EventHandlerIT {
+    private static final Path HANDLER = PrivateStack.checkout().resolve("nagios-config/selfheal-event-handler");
+
+    @ParameterizedTest(name = "{0} {1} {2} does not heal")
+    @CsvSource({
+        "OK,       HARD, 1",
+        "OK,       SOFT, 3",
+        "WARNING,  HARD, 4",
+        "WARNING,  SOFT, 2",
+        "UNKNOWN,  HARD, 4",
+        "UNKNOWN,  SOFT, 3",
+        "CRITICAL, SOFT, 1",
+    })
+    void statesThatMustNotHealSendNothing(String state, String type, int attempt) throws Exception {
+        try (FakeListener listener = new FakeListener("OK foo-restart exit=0 0.10s", 0)) {
+            Run run = handler(state, type, String.valueOf(attempt), "127.0.0.1", String.valueOf(listener.port()),
+                    "foo-restart");
+            assertEquals(0, run.exit(), run.output());
+            assertTrue(run.output().startsWith("skip foo-restart@127.0.0.1:"), run.output());
+            assertEquals(List.of(), listener.requests());
+        }
+    }
+
+    @ParameterizedTest(name = "CRITICAL {0} {1} heals")
+    @CsvSource({"SOFT, 2", "SOFT, 3", "HARD, 4", "HARD, 1"})
+    void criticalFromTheChosenSoftAttemptAndHardHeals(String type, int attempt) throws Exception {
+        try (FakeListener listener = new FakeListener("OK foo-restart exit=0 0.10s", 0)) {
+            Run run = handler("CRITICAL", type, String.valueOf(attempt), "127.0.0.1",
+                    String.valueOf(listener.port()), "foo-restart");
+            assertEquals(0, run.exit(), run.output());
+            assertTrue(run.output().startsWith("healed foo-restart@127.0.0.1:" + listener.port() + " (CRITICAL "
+                    + type + " " + attempt + "): OK foo-restart exit=0 0.10s (handler "), run.output());
+            assertEquals(List.of("foo-restart"), listener.requests());
+        }
+    }
+
+    @Test
+    void softAttemptZeroHealsOnHardOnly() throws Exception {
+        try (FakeListener listener = new FakeListener("OK foo-restart exit=0 0.10s", 0)) {
+            String port = String.valueOf(listener.port());
+            assertTrue(handler("-a", "0", "CRITICAL", "SOFT", "3", "127.0.0.1", port, "foo-restart")
+                    .output().startsWith("skip"));
+            assertTrue(handler("-a", "0", "CRITICAL", "HARD", "4", "127.0.0.1", port, "foo-restart")
+                    .output().startsWith("healed"));
+            assertEquals(List.of("foo-restart"), listener.requests());
+        }
+    }
+
+    @ParameterizedTest(name = "reply {0}")
+    @CsvSource({
+        "'ERR budget-exhausted foo-restart 3/15m'",
+        "'ERR failed foo-restart exit=1 0.52s'",
+        "'ERR busy foo-restart'",
+        "'ERR denied'",
+        "'garbage'",
+    })
+    void anythingButAnOkReplyIsAFailedHealAndTheReplyIsLogged(String reply, @TempDir Path dir) throws Exception {
+        try (FakeListener listener = new FakeListener(reply, 0)) {
+            Path log = dir.resolve("heal.log");
+            Run run = handler("-l", log.toString(), "CRITICAL", "HARD", "4", "127.0.0.1",
+                    String.valueOf(listener.port()), "foo-restart");
+            assertEquals(2, run.exit(), run.output());
+            assertTrue(run.output().startsWith("failed foo-restart@127.0.0.1:" + listener.port()
+                    + " (CRITICAL HARD 4): " + reply + " (handler "), run.output());
+            String logged = Files.readString(log);
+            assertTrue(logged.matches("\\d{4}-\\d\\d-\\d\\dT\\d\\d:\\d\\d:\\d\\d\\.\\d{3}Z failed .*\n"), logged);
+            assertTrue(logged.contains(reply), logged);
+        }
+    }
+
+    @Test
+    void anEmptyReplyAsFromXinetdsOnlyFromIsAFailure() throws Exception {
+        try (FakeListener listener = new FakeListener("", 0)) {
+            Run run = handler("CRITICAL", "HARD", "4", "127.0.0.1", String.valueOf(listener.port()), "foo-restart");
+            assertEquals(2, run.exit(), run.output());
+            assertTrue(run.output().contains("): no reply within 25s"), run.output());
+        }
+    }
+
+    @Test
+    void aListenerThatNeverAnswersIsGivenUpAfterTheTimeout() throws Exception {
+        try (FakeListener listener = new FakeListener("OK foo-restart exit=0 30.00s", 30_000)) {
+            long start = System.nanoTime();
+            Run run = handler("-t", "2", "CRITICAL", "HARD", "4", "127.0.0.1", String.valueOf(listener.port()),
+                    "foo-restart");
+            double seconds = (System.nanoTime() - start) / 1e9;
+            assertEquals(2, run.exit(), run.output());
+            assertTrue(run.output().contains("no reply within 2s"), run.output());
+            assertTrue(seconds >= 2.0 && seconds < 5.0, "gave up after " + seconds + " s");
+        }
+    }
+
+    @Test
+    void aSlowHealWithinTheTimeoutIsWaitedFor() throws Exception {
+        // nc's -w is also its idle timeout; a restart that takes 3 s must not be cut off at a 5 s limit.
+        try (FakeListener listener = new FakeListener("OK foo-restart exit=0 3.00s", 3_000)) {
+            Run run = handler("-t", "5", "CRITICAL", "HARD", "4", "127.0.0.1", String.valueOf(listener.port()),
+                    "foo-restart");
+            assertEquals(0, run.exit(), run.output());
+            assertTrue(run.output().startsWith("healed"), run.output());
+        }
+    }
+
+    @Test
+    void aRefusedConnectionFailsAtOnceAndSaysSo() throws Exception {
+        int port;
+        try (ServerSocket probe = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
+            port = probe.getLocalPort(); // closed again: nothing listens there now
+        }
+        long start = System.nanoTime();
+        Run run = handler("CRITICAL", "HARD", "4", "127.0.0.1", String.valueOf(port), "foo-restart");
+        assertEquals(2, run.exit(), run.output());
+        assertTrue(run.output().contains("Connection refused"), run.output());
+        assertTrue((System.nanoTime() - start) / 1e9 < 3.0, "took too long: " + run.output());
+    }
+
+    @Test
+    void afterASuccessfulHealItAsksNagiosForAnImmediateRecheck(@TempDir Path dir) throws Exception {
+        Path pipe = dir.resolve("nagios.cmd");
+        assertEquals(0, new ProcessBuilder("mkfifo", pipe.toString()).start().waitFor());
+        CompletableFuture<String> submitted = CompletableFuture.supplyAsync(() -> {
+            try {
+                return Files.readString(pipe); // opens the FIFO for reading as Nagios does, until the writer closes
+            } catch (IOException e) {
+                throw new IllegalStateException(e);
+            }
+        });
+        try (FakeListener listener = new FakeListener("OK foo-restart exit=0 0.10s", 0)) {
+            Run run = handler("-r", "yes", "-f", pipe.toString(), "-n", "foo-host", "-d", "foo worker",
+                    "CRITICAL", "SOFT", "2", "127.0.0.1", String.valueOf(listener.port()), "foo-restart");
+            assertEquals(0, run.exit(), run.output());
+            assertTrue(run.output().contains("\nrecheck foo-host;foo worker submitted"), run.output());
+        }
+        String line = submitted.get(5, TimeUnit.SECONDS);
+        assertTrue(line.matches("\\[(\\d+)] SCHEDULE_FORCED_SVC_CHECK;foo-host;foo worker;\\1\n"), line);
+    }
+
+    @Test
+    void noRecheckIsAskedForAfterAFailedHeal(@TempDir Path dir) throws Exception {
+        Path notAPipe = dir.resolve("nagios.cmd");
+        try (FakeListener listener = new FakeListener("ERR failed foo-restart exit=1 0.20s", 0)) {
+            Run run = handler("-r", "yes", "-f", notAPipe.toString(), "-n", "foo-host", "-d", "foo worker",
+                    "CRITICAL", "HARD", "4", "127.0.0.1", String.valueOf(listener.port()), "foo-restart");
+            assertEquals(2, run.exit(), run.output());
+            assertTrue(!run.output().contains("recheck"), run.output());
+        }
+    }
+
+    @ParameterizedTest(name = "usage error: {0}")
+    @CsvSource(delimiter = '|', value = {
+        "five arguments            | CRITICAL HARD 4 127.0.0.1 5669",
+        "port out of range         | CRITICAL HARD 4 127.0.0.1 70000 foo-restart",
+        "attempt not a number      | CRITICAL HARD x 127.0.0.1 5669 foo-restart",
+        "shell in the command      | CRITICAL HARD 4 127.0.0.1 5669 foo;reboot",
+        "option-like address       | CRITICAL HARD 4 -e 5669 foo-restart",
+        "recheck without pipe      | -r yes CRITICAL HARD 4 127.0.0.1 5669 foo-restart",
+        "bad -a                    | -a two CRITICAL HARD 4 127.0.0.1 5669 foo-restart",
+    })
+    void usageErrorsExitThreeAndSendNothing(String why, String arguments) throws Exception {
+        Run run = handler(arguments.strip().split(" +"));
+        assertEquals(3, run.exit(), why + ": " + run.output());
+        assertTrue(run.output().startsWith("selfheal-event-handler: "), run.output());
+    }
+
+    private static Run handler(String... arguments) throws Exception {
+        List<String> command = new ArrayList<>(List.of(HANDLER.toString()));
+        command.addAll(List.of(arguments));
+        ProcessBuilder builder = new ProcessBuilder(command).redirectErrorStream(true);
+        builder.environment().clear(); // Nagios gives handlers next to no environment
+        Process process = builder.start();
+        process.getOutputStream().close();
+        String output = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        if (!process.waitFor(40, TimeUnit.SECONDS)) {
+            process.destroyForcibly();
+            throw new AssertionError("the handler did not finish: " + output);
+        }
+        return new Run(process.exitValue(), output);
+    }
+
+    private record Run(int exit, String output) {
+    }
+}

@@ -1,0 +1,143 @@
+package selfheal.loop;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+/**
+ * nagios-config/ drops into a stock Debian Nagios 4 and Icinga 2 unchanged: validated beside the objects
+ * the packages ship (read from /etc, never changed), on private main configurations.
+ */
+class NagiosConfigIT {
+    private static final Path OBJECTS = PrivateStack.checkout().resolve("nagios-config/nagios");
+    private static final Path ICINGA_OBJECTS = PrivateStack.checkout().resolve("nagios-config/icinga2");
+    private Path dir;
+
+    @BeforeEach
+    void makeDir() throws IOException {
+        dir = Files.createTempDirectory("selfheal-config-");
+        // nagios4 -v drops to the nagios user after reading the main file.
+        Files.setPosixFilePermissions(dir, PosixFilePermissions.fromString("rwxr-xr-x"));
+    }
+
+    @AfterEach
+    void removeDir() throws IOException {
+        try (Stream<Path> paths = Files.walk(dir)) {
+            paths.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
+        }
+    }
+
+    @Test
+    void theNagiosObjectsPassVerificationBesideDebiansStockObjectsWithNoWarnings() throws Exception {
+        Result result = verifyNagios(OBJECTS);
+        assertEquals(0, result.exit(), result.output());
+        assertTrue(result.output().contains("Total Warnings: 0"), result.output());
+        assertTrue(result.output().contains("Total Errors:   0"), result.output());
+    }
+
+    @Test
+    void noCommandLineIsCutShortByASemicolon() throws Exception {
+        // nagios4 -vp writes the objects as Nagios understood them: the handler's line must be whole.
+        Result result = verifyNagios(OBJECTS, "-vp");
+        assertEquals(0, result.exit(), result.output());
+        String precache = Files.readString(dir.resolve("objects.precache"));
+        assertTrue(precache.contains("$SERVICESTATE$ $SERVICESTATETYPE$ $SERVICEATTEMPT$ $HOSTADDRESS$"
+                + " $_SERVICELISTENER_PORT$ $_SERVICEHEAL_COMMAND$\n"), "selfheal-heal was cut short:\n" + precache);
+        assertTrue(precache.contains("$USER1$/check_worker -H $HOSTADDRESS$ -p $_SERVICEWORKER_PORT$"
+                + " -u $_SERVICEWORKER_URL$ $ARG1$\n"), precache);
+    }
+
+    @Test
+    void verificationFailsWhenTheCommandsAreMissing() throws Exception {
+        // The check above can fail: without selfheal-commands.cfg the templates name unknown commands.
+        Path partial = Files.createDirectory(dir.resolve("partial"));
+        for (String name : List.of("selfheal-templates.cfg", "selfheal-foo.cfg")) {
+            Files.copy(OBJECTS.resolve(name), partial.resolve(name));
+        }
+        Files.setPosixFilePermissions(partial, PosixFilePermissions.fromString("rwxr-xr-x"));
+        Result result = verifyNagios(partial);
+        assertTrue(result.exit() != 0, result.output());
+        assertTrue(result.output().contains("selfheal-check-worker"), result.output());
+    }
+
+    @Test
+    void theIcinga2ObjectsPassValidationBesideTheStockTemplates() throws Exception {
+        Path conf = dir.resolve("icinga2.conf");
+        Files.writeString(conf, String.join("\n",
+                "include \"/etc/icinga2/constants.conf\"",
+                "include <itl>",
+                "include <plugins>",
+                "include \"/etc/icinga2/conf.d/templates.conf\"",
+                "include \"/etc/icinga2/conf.d/timeperiods.conf\"",
+                "include \"/etc/icinga2/conf.d/users.conf\"",
+                "include \"" + ICINGA_OBJECTS + "/*.conf\"", ""));
+        Files.createDirectory(dir.resolve("cache"));
+        Result result = run(List.of("/usr/sbin/icinga2", "daemon", "-C", "-c", conf.toString(),
+                "-DConfiguration.CacheDir=" + dir.resolve("cache"),
+                "-DConfiguration.RunAsUser=root", "-DConfiguration.RunAsGroup=root"));
+        assertEquals(0, result.exit(), result.output());
+        assertTrue(result.output().contains("Instantiated 2 Services"), "worker-foo and the listener:\n" + result.output());
+        assertTrue(result.output().contains("Instantiated 1 EventCommand"), result.output());
+        assertTrue(!result.output().contains("warning/"), result.output());
+    }
+
+    /** nagios4 -v on a private main file: Debian's stock objects plus {@code objects} as a cfg_dir. */
+    private Result verifyNagios(Path objects, String... flags) throws Exception {
+        List<String> lines = new ArrayList<>();
+        if (Files.isDirectory(Path.of("/etc/nagios-plugins/config"))) {
+            lines.add("cfg_dir=/etc/nagios-plugins/config");
+        }
+        for (String stock : List.of("commands", "contacts", "timeperiods", "templates", "localhost")) {
+            Path file = Path.of("/etc/nagios4/objects", stock + ".cfg");
+            assertTrue(Files.isReadable(file), file + " is missing: is nagios4-core installed?");
+            lines.add("cfg_file=" + file);
+        }
+        lines.add("cfg_dir=" + objects);
+        lines.add("resource_file=/etc/nagios4/resource.cfg");
+        for (String[] path : new String[][] {{"log_file", "nagios.log"}, {"object_cache_file", "objects.cache"},
+                {"precached_object_file", "objects.precache"}, {"status_file", "status.dat"},
+                {"command_file", "nagios.cmd"}, {"query_socket", "nagios.qh"}, {"lock_file", "nagios.lock"},
+                {"temp_file", "nagios.tmp"}, {"temp_path", ""}, {"check_result_path", ""},
+                {"state_retention_file", "retention.dat"}, {"debug_file", "nagios.debug"}}) {
+            lines.add(path[0] + "=" + dir.resolve(path[1]));
+        }
+        lines.add("retain_state_information=0");
+        lines.add("use_syslog=0");
+        lines.add("check_for_updates=0");
+        lines.add("illegal_macro_output_chars=`~$&|'\"<>");
+        Path main = dir.resolve("nagios.cfg");
+        Files.write(main, lines, StandardCharsets.UTF_8);
+        run(List.of("chown", "nagios:nagios", dir.toString()));
+        List<String> command = new ArrayList<>(List.of("/usr/sbin/nagios4"));
+        command.addAll(flags.length == 0 ? List.of("-v") : List.of(flags));
+        command.add(main.toString());
+        return run(command);
+    }
+
+    private static Result run(List<String> command) throws Exception {
+        Process process = new ProcessBuilder(command).redirectErrorStream(true).start();
+        process.getOutputStream().close();
+        String output = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        if (!process.waitFor(60, TimeUnit.SECONDS)) {
+            process.destroyForcibly();
+            throw new AssertionError(command + " did not finish:\n" + output);
+        }
+        return new Result(process.exitValue(), output);
+    }
+
+    private record Result(int exit, String output) {
+    }
+}
