@@ -24,6 +24,10 @@
 #   -Xlog:disable          no unified-logging output on stdout (CDS/AOT warnings would corrupt the plugin line)
 selfheal_jvm_flags="-Xint -XX:-UsePerfData -Xmx64m -Xlog:disable"
 
+# Long-running programs (the demo worker foo) must keep the JIT: they get the flags every program had before
+# the start-up tuning, and no archive (make-archives trains only the per-check programs).
+selfheal_daemon_flags="-XX:TieredStopAtLevel=1 -XX:-UsePerfData -Xmx64m"
+
 # Sets selfheal_major and selfheal_version from JAVA_HOME/release (empty if unreadable). Builtins only.
 selfheal_read_release() {
     selfheal_major= selfheal_version=
@@ -136,6 +140,11 @@ selfheal_launch() {
         echo "UNKNOWN - no Java 17 or later found; set SELFHEAL_JAVA or JAVA_HOME"
         exit 3
     fi
+    case $artifact in
+        demo-worker)
+            # shellcheck disable=SC2086
+            exec "$selfheal_java" $selfheal_daemon_flags ${SELFHEAL_JAVA_OPTS:-} -cp "$jar" "$main" "$@" ;;
+    esac
     case $selfheal_archive in
         *.jsa) archive_flag=-XX:SharedArchiveFile=$selfheal_archive ;;
         *.aot) archive_flag=-XX:AOTCache=$selfheal_archive ;;
