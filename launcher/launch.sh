@@ -19,9 +19,9 @@
 #   -Xint                  no JIT threads: the least CPU for a run this short (-XX:TieredStopAtLevel=1 costs more)
 #   -XX:-UsePerfData       no hsperfdata file in /tmp, less start-up work
 #   -Xmx64m                a small heap: G1 sets up less (default max heap is 1/4 of RAM)
+#   -Xlog:disable          no unified-logging output on stdout (CDS/AOT warnings would corrupt the plugin line)
 # (-Xshare:auto, the default, uses an archive if it maps and runs without it otherwise; it must not be
 # given explicitly, because JDK 25 refuses to start when -Xshare:* and -XX:AOTCache meet.)
-#   -Xlog:disable          no unified-logging output on stdout (CDS/AOT warnings would corrupt the plugin line)
 selfheal_jvm_flags="-Xint -XX:-UsePerfData -Xmx64m -Xlog:disable"
 
 # Long-running programs (the demo worker foo) must keep the JIT: they get the flags every program had before
