@@ -1,31 +1,126 @@
 # Sourced by the launchers in */bin/ (and by their installed copies). Defines selfheal_launch.
 #
 # Nagios and xinetd start programs with a bare environment (no PATH, no JAVA_HOME), so the JDK is found
-# from files alone, without running anything: SELFHEAL_JAVA, then JAVA_HOME, then the newest JDK (17 or
-# later) under /usr/lib/jvm, then java on PATH.
+# from files alone, without running anything: SELFHEAL_JAVA, then JAVA_HOME, then under /usr/lib/jvm the
+# JDK that make-archives measured fastest for this jar and program, else the newest JDK (17 or later) with
+# an archive for it, else the newest.
+# A check starts one JVM, so every fork counts: this file uses sh builtins only, plus one `cksum` of the jar
+# when an archive for it exists. The choices are measured in bench/README.md.
+#
+# Start-up archives (made by launcher/make-archives at build or install time, never here) sit beside the
+# jar, named   ARTIFACT.MAIN.CRC-SIZE.jdkVERSION.jsa   (JDK 17-24: static AppCDS archive)
+#       or     ARTIFACT.MAIN.CRC-SIZE.jdkVERSION.aot   (JDK 25+: AOT cache)
+# where CRC-SIZE is `cksum` of the exact jar. A rebuilt or replaced jar has another name, so an old archive
+# is never offered to the JVM and never runs old classes; -Xlog:disable keeps any JVM complaint about an
+# archive (JDK 17 prints them on stdout) out of the plugin's output.
 
-# Prints the path of the java binary to use, or nothing.
-selfheal_find_java() {
-    if [ -n "${SELFHEAL_JAVA:-}" ]; then
-        echo "$SELFHEAL_JAVA"; return
-    fi
-    if [ -n "${JAVA_HOME:-}" ] && [ -x "$JAVA_HOME/bin/java" ]; then
-        echo "$JAVA_HOME/bin/java"; return
-    fi
-    best= best_major=16
-    for release in /usr/lib/jvm/*/release; do
-        [ -r "$release" ] || continue
-        # JAVA_VERSION="17.0.15" or "25"; the major is the part before the first dot.
-        major=$(sed -n 's/^JAVA_VERSION="\([0-9]*\).*/\1/p' "$release")
-        home=${release%/release}
-        if [ -n "$major" ] && [ "$major" -gt "$best_major" ] && [ -x "$home/bin/java" ]; then
-            best=$home/bin/java best_major=$major
+# JVM flags for a short-lived process; make-archives trains with the same ones. SELFHEAL_JAVA_OPTS is
+# appended (e.g. a larger -Xmx for a huge status document).
+#   -Xint                  no JIT threads: the least CPU for a run this short (-XX:TieredStopAtLevel=1 costs more)
+#   -XX:-UsePerfData       no hsperfdata file in /tmp, less start-up work
+#   -Xmx64m                a small heap: G1 sets up less (default max heap is 1/4 of RAM)
+#   -Xlog:disable          no unified-logging output on stdout (CDS/AOT warnings would corrupt the plugin line)
+# (-Xshare:auto, the default, uses an archive if it maps and runs without it otherwise; it must not be
+# given explicitly, because JDK 25 refuses to start when -Xshare:* and -XX:AOTCache meet.)
+selfheal_jvm_flags="-Xint -XX:-UsePerfData -Xmx64m -Xlog:disable"
+
+# Long-running programs (the demo worker foo) must keep the JIT: they get the flags every program had before
+# the start-up tuning, and no archive (make-archives trains only the per-check programs).
+selfheal_daemon_flags="-XX:TieredStopAtLevel=1 -XX:-UsePerfData -Xmx64m"
+
+# Sets selfheal_major and selfheal_version from JAVA_HOME/release (empty if unreadable). Builtins only.
+selfheal_read_release() {
+    selfheal_major= selfheal_version=
+    [ -r "$1/release" ] || return 0
+    while IFS= read -r line; do
+        case $line in
+            JAVA_VERSION=*)
+                selfheal_version=${line#JAVA_VERSION=}
+                selfheal_version=${selfheal_version#\"}
+                selfheal_version=${selfheal_version%\"}
+                selfheal_major=${selfheal_version%%[!0-9]*}
+                return 0 ;;
+        esac
+    done < "$1/release"
+}
+
+# selfheal_compute_jar_key JAR: sets selfheal_jar_key to "CRC-SIZE" of the jar's bytes, once (the one fork).
+selfheal_compute_jar_key() {
+    [ -z "${selfheal_jar_key:-}" ] || return 0
+    selfheal_jar_key=$(cksum < "$1") || { selfheal_jar_key=; return 1; }
+    selfheal_jar_key=${selfheal_jar_key%% *}-${selfheal_jar_key#* }
+}
+
+# selfheal_archive_name JAR MAIN HOME: sets selfheal_archive to the archive for this jar, main class and
+# JDK if one exists, else empty. selfheal_jar_key is computed once, and only when some archive for this
+# program and JDK exists at all.
+selfheal_archive_name() {
+    selfheal_archive=
+    selfheal_read_release "$3"
+    [ -n "$selfheal_major" ] && [ "$selfheal_major" -ge 17 ] || return 0
+    if [ "$selfheal_major" -ge 25 ]; then ext=aot; else ext=jsa; fi
+    prefix=${1%.jar}.${2##*.}
+    for candidate in "$prefix".*".jdk$selfheal_version.$ext"; do
+        [ -r "$candidate" ] || return 0
+        selfheal_compute_jar_key "$1" || return 0
+        if [ "$candidate" = "$prefix.$selfheal_jar_key.jdk$selfheal_version.$ext" ]; then
+            selfheal_archive=$candidate
+            return 0
         fi
     done
-    if [ -n "$best" ]; then
-        echo "$best"; return
+}
+
+# selfheal_pick_java JAR MAIN: sets selfheal_java (empty if none found) and selfheal_archive.
+selfheal_pick_java() {
+    selfheal_java= selfheal_archive= selfheal_jar_key=
+    if [ -n "${SELFHEAL_JAVA:-}" ]; then
+        selfheal_java=$SELFHEAL_JAVA
+        selfheal_archive_name "$1" "$2" "${SELFHEAL_JAVA%/bin/java}"
+        return 0
     fi
-    command -v java 2>/dev/null
+    if [ -n "${JAVA_HOME:-}" ] && [ -x "$JAVA_HOME/bin/java" ]; then
+        selfheal_java=$JAVA_HOME/bin/java
+        selfheal_archive_name "$1" "$2" "$JAVA_HOME"
+        return 0
+    fi
+    # make-archives timed this program on every JDK with an archive and wrote the fastest one's home.
+    for marker in "${1%.jar}.${2##*.}".*.fastest; do
+        [ -r "$marker" ] && selfheal_compute_jar_key "$1" || break
+        [ "$marker" = "${1%.jar}.${2##*.}.$selfheal_jar_key.fastest" ] || continue
+        IFS= read -r home < "$marker" && [ -x "$home/bin/java" ] || break
+        selfheal_archive_name "$1" "$2" "$home"
+        if [ -n "$selfheal_archive" ]; then
+            selfheal_java=$home/bin/java
+            return 0
+        fi
+    done
+    best= best_major=16 best_archive= best_archive_major=16 best_archive_file=
+    for release in /usr/lib/jvm/*/release; do
+        home=${release%/release}
+        [ -x "$home/bin/java" ] || continue
+        selfheal_archive_name "$1" "$2" "$home"
+        [ -n "$selfheal_major" ] || continue
+        if [ -n "$selfheal_archive" ] && [ "$selfheal_major" -gt "$best_archive_major" ]; then
+            best_archive=$home best_archive_major=$selfheal_major best_archive_file=$selfheal_archive
+        fi
+        if [ "$selfheal_major" -gt "$best_major" ]; then
+            best=$home best_major=$selfheal_major
+        fi
+    done
+    if [ -n "$best_archive" ]; then
+        selfheal_java=$best_archive/bin/java selfheal_archive=$best_archive_file
+    elif [ -n "$best" ]; then
+        selfheal_java=$best/bin/java selfheal_archive=
+    else
+        selfheal_java=$(command -v java 2>/dev/null) || selfheal_java=
+        selfheal_archive=
+    fi
+}
+
+# Prints the path of the java binary to use when there is no archive, or nothing (for scripts).
+selfheal_find_java() {
+    selfheal_pick_java /nonexistent/none.jar none
+    [ -z "$selfheal_java" ] || echo "$selfheal_java"
 }
 
 # selfheal_launch HERE ARTIFACT MAIN_CLASS [ARGS...]
@@ -36,16 +131,26 @@ selfheal_launch() {
     shift 3
     jar=$here/$artifact.jar
     [ -r "$jar" ] || jar=$here/../target/$artifact.jar
-    java=$(selfheal_find_java)
-    if [ -z "$java" ]; then
-        echo "UNKNOWN - no Java 17 or later found; set SELFHEAL_JAVA or JAVA_HOME"
-        exit 3
-    fi
     if [ ! -r "$jar" ]; then
         echo "UNKNOWN - $artifact.jar not found beside $here or in $here/../target (run mvn package)"
         exit 3
     fi
-    # Short-lived processes: the C1 compiler alone, no perf-data file in /tmp, a small heap.
-    exec "$java" -XX:TieredStopAtLevel=1 -XX:-UsePerfData -Xshare:auto -Xmx64m \
+    selfheal_pick_java "$jar" "$main"
+    if [ -z "$selfheal_java" ]; then
+        echo "UNKNOWN - no Java 17 or later found; set SELFHEAL_JAVA or JAVA_HOME"
+        exit 3
+    fi
+    case $artifact in
+        demo-worker)
+            # shellcheck disable=SC2086
+            exec "$selfheal_java" $selfheal_daemon_flags ${SELFHEAL_JAVA_OPTS:-} -cp "$jar" "$main" "$@" ;;
+    esac
+    case $selfheal_archive in
+        *.jsa) archive_flag=-XX:SharedArchiveFile=$selfheal_archive ;;
+        *.aot) archive_flag=-XX:AOTCache=$selfheal_archive ;;
+        *) archive_flag= ;;
+    esac
+    # shellcheck disable=SC2086 # the flag lists are word lists
+    exec "$selfheal_java" $selfheal_jvm_flags ${archive_flag:+"$archive_flag"} ${SELFHEAL_JAVA_OPTS:-} \
         -cp "$jar" "$main" "$@"
 }
