@@ -21,7 +21,7 @@ public record PerfData(String label, double value, String uom, Thresholds thresh
         if (label == null || label.isBlank()) {
             throw new IllegalArgumentException("perfdata label must not be blank");
         }
-        if (label.chars().anyMatch(c -> c == '\'' || c == '=' || c == '|' || c < 0x20 || c == 0x7f)) {
+        if (Characters.anyControlOr(label, "'=|")) {
             throw new IllegalArgumentException("perfdata label may not contain quotes, '=', '|' or control characters: " + label);
         }
         if (!Double.isFinite(value)) {

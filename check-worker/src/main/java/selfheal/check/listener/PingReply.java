@@ -28,7 +28,12 @@ record PingReply(String line) {
             return List.of();
         }
         List<String> names = Arrays.asList(line.substring(EXHAUSTED.length()).split(",", -1));
-        return names.stream().allMatch(n -> n.matches("[A-Za-z0-9._-]+")) ? names : List.of();
+        for (String n : names) {
+            if (!n.matches("[A-Za-z0-9._-]+")) {
+                return List.of();
+            }
+        }
+        return names;
     }
 
     String summary(String where) {

@@ -3,6 +3,7 @@ package selfheal.check.worker;
 import java.io.PrintStream;
 import java.time.Clock;
 import javax.net.ssl.SSLSocketFactory;
+import org.apache.commons.cli.CommandLine;
 import selfheal.plugin.CheckResult;
 import selfheal.plugin.Plugin;
 
@@ -28,7 +29,14 @@ public final class CheckWorker {
 
     public int run(String[] args, PrintStream out) {
         Plugin plugin = new Plugin(ResponseEvaluation.SERVICE, "check_worker", SYNOPSIS, WorkerOptions.options());
-        return plugin.run(args, out, cmd -> check(WorkerOptions.from(cmd)));
+        // Classes and loops, not lambdas or streams, on the check path: every check is a new JVM, and the
+        // first lambda or stream costs milliseconds of interpreted bootstrapping (bench/README.md).
+        return plugin.run(args, out, new Plugin.Check() {
+            @Override
+            public CheckResult run(CommandLine cmd) throws Exception {
+                return check(WorkerOptions.from(cmd));
+            }
+        });
     }
 
     private CheckResult check(WorkerOptions options) throws Exception {

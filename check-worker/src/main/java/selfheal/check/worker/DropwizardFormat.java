@@ -19,7 +19,12 @@ final class DropwizardFormat implements StatusFormat {
         if (root.isEmpty()) {
             return code == 501;
         }
-        return root.values().stream().allMatch(v -> Json.object(v) != null && Json.object(v).get("healthy") instanceof Boolean);
+        for (Object v : root.values()) {
+            if (!(Json.object(v) != null && Json.object(v).get("healthy") instanceof Boolean)) {
+                return false;
+            }
+        }
+        return true;
     }
 
     @Override
@@ -43,7 +48,10 @@ final class DropwizardFormat implements StatusFormat {
             components.add(new Component(e.getKey(), healthy ? Status.OK : Status.CRITICAL,
                     healthy ? "healthy" : "unhealthy", detail == null ? "" : Json.brief(detail)));
         }
-        boolean allHealthy = components.stream().allMatch(c -> c.status() == Status.OK);
+        boolean allHealthy = true;
+        for (Component c : components) {
+            allHealthy &= c.status() == Status.OK;
+        }
         return HealthReport.of(NAME, Status.OK, allHealthy ? "healthy" : "unhealthy", components);
     }
 }

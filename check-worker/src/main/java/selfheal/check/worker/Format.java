@@ -1,9 +1,7 @@
 package selfheal.check.worker;
 
-import java.util.Arrays;
 import java.util.Locale;
 import java.util.Map;
-import java.util.stream.Collectors;
 import selfheal.plugin.UsageException;
 
 /** The status formats check_worker reads, chosen with --format or detected from the response. */
@@ -38,7 +36,12 @@ enum Format {
     }
 
     static String names() {
-        return Arrays.stream(values()).map(Format::optionName).collect(Collectors.joining("|"));
+        // Built on every start (the --format help text): a loop, not a stream.
+        StringBuilder names = new StringBuilder();
+        for (Format f : values()) {
+            names.append(names.length() == 0 ? "" : "|").append(f.optionName());
+        }
+        return names.toString();
     }
 
     static Format parse(String text) throws UsageException {

@@ -21,11 +21,19 @@ record HealthReport(String format, Status status, String state, List<Component> 
     static HealthReport of(String format, Status overall, String state, List<Component> components) {
         List<Status> all = new ArrayList<>();
         all.add(overall);
-        components.forEach(c -> all.add(c.status()));
+        for (Component c : components) {
+            all.add(c.status());
+        }
         return new HealthReport(format, Status.worstOf(all), state, components);
     }
 
     List<Component> failing() {
-        return components.stream().filter(c -> c.status() != Status.OK).toList();
+        List<Component> failing = new ArrayList<>();
+        for (Component c : components) {
+            if (c.status() != Status.OK) {
+                failing.add(c);
+            }
+        }
+        return failing;
     }
 }

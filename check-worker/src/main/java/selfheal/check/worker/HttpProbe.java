@@ -14,6 +14,7 @@ import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.Callable;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.FutureTask;
 import java.util.concurrent.TimeUnit;
@@ -42,7 +43,13 @@ final class HttpProbe {
     HttpResponse get(URL url, List<Map.Entry<String, String>> headers, Duration timeout) throws ProbeFailure {
         long deadline = System.nanoTime() + timeout.toNanos();
         HttpURLConnection[] connection = new HttpURLConnection[1];
-        FutureTask<HttpResponse> task = new FutureTask<>(() -> fetch(url, headers, timeout, connection));
+        // An anonymous class, not a lambda: see CheckWorker.run.
+        FutureTask<HttpResponse> task = new FutureTask<>(new Callable<HttpResponse>() {
+            @Override
+            public HttpResponse call() throws Exception {
+                return fetch(url, headers, timeout, connection);
+            }
+        });
         Thread thread = new Thread(task, "check_worker-request");
         thread.setDaemon(true);
         thread.start();

@@ -37,8 +37,10 @@ final class MicroProfileFormat implements StatusFormat {
         String state = Json.string(root, "status") != null ? Json.string(root, "status") : Json.string(root, "outcome");
         List<Object> checks = Json.array(root.get("checks"));
         // Vert.x names its procedures "id" and adds "outcome"; MicroProfile uses "name".
-        boolean vertx = root.containsKey("outcome")
-                || checks.stream().anyMatch(c -> Json.string(Json.object(c), "id") != null);
+        boolean vertx = root.containsKey("outcome");
+        for (Object c : checks) {
+            vertx |= Json.string(Json.object(c), "id") != null;
+        }
         List<Component> components = new ArrayList<>();
         walk("", checks, components);
         return HealthReport.of(vertx ? VERTX : NAME, map(state), state, components);

@@ -85,7 +85,9 @@ final class ResponseEvaluation {
                 problems.add(e.getMessage());
             }
         }
-        report.components().forEach(c -> details.add(c.line()));
+        for (Component c : report.components()) {
+            details.add(c.line());
+        }
 
         List<String> summary = new ArrayList<>();
         summary.add(headline(report));
@@ -138,7 +140,9 @@ final class ResponseEvaluation {
         List<Component> failing = report.failing();
         if (!failing.isEmpty()) {
             List<String> names = new ArrayList<>();
-            failing.forEach(c -> names.add(c.name() + " (" + c.state() + ")"));
+            for (Component c : failing) {
+                names.add(c.name() + " (" + c.state() + ")");
+            }
             head += ", failing: " + String.join(", ", names);
         } else if (!report.components().isEmpty()) {
             head += ", " + report.components().size() + (report.components().size() == 1 ? " check" : " checks");

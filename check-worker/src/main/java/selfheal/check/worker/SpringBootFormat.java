@@ -56,11 +56,11 @@ final class SpringBootFormat implements StatusFormat {
             container = node;
         }
         Map<String, Object> children = new TreeMap<>();
-        container.forEach((key, value) -> {
-            if (Json.string(Json.object(value), "status") != null) {
-                children.put(key, value);
+        for (Map.Entry<String, Object> entry : container.entrySet()) {
+            if (Json.string(Json.object(entry.getValue()), "status") != null) {
+                children.put(entry.getKey(), entry.getValue());
             }
-        });
+        }
         return children;
     }
 

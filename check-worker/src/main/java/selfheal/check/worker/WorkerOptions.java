@@ -15,6 +15,7 @@ import java.util.regex.PatternSyntaxException;
 import org.apache.commons.cli.CommandLine;
 import org.apache.commons.cli.Option;
 import org.apache.commons.cli.Options;
+import selfheal.plugin.Characters;
 import selfheal.plugin.StandardArgs;
 import selfheal.plugin.Status;
 import selfheal.plugin.Thresholds;
@@ -60,7 +61,7 @@ record WorkerOptions(
         boolean ssl = cmd.hasOption("S") || cmd.hasOption("ca-file");
         StandardArgs standard = StandardArgs.from(cmd, DEFAULT_HOST, ssl ? 443 : 80);
         String path = cmd.getOptionValue("u", "/health");
-        if (!path.startsWith("/") || path.chars().anyMatch(c -> c <= 0x20 || c == 0x7f)) {
+        if (!path.startsWith("/") || Characters.anyControlOr(path, " ")) {
             throw new UsageException("bad --url '" + path + "': expected a path starting with '/', without spaces");
         }
         URL url;
@@ -72,7 +73,7 @@ record WorkerOptions(
         List<Map.Entry<String, String>> headers = new ArrayList<>();
         for (String h : values(cmd, "k")) {
             int colon = h.indexOf(':');
-            if (colon <= 0 || h.chars().anyMatch(c -> c < 0x20 || c == 0x7f) || !h.substring(0, colon).trim().matches("[!#$%&'*+.^_`|~0-9A-Za-z-]+")) {
+            if (colon <= 0 || Characters.anyControlOr(h, "") || !h.substring(0, colon).trim().matches("[!#$%&'*+.^_`|~0-9A-Za-z-]+")) {
                 throw new UsageException("bad --header '" + h + "': expected 'Name: value'");
             }
             headers.add(Map.entry(h.substring(0, colon).trim(), h.substring(colon + 1).trim()));
