@@ -57,7 +57,7 @@ for built in check-worker/target/check-worker.jar command-listener/target/comman
     [ -r "$src/$built" ] || die "$built missing: build first with mvn -B -q package -DskipTests"
 done
 for part in check-worker/bin/check_worker check-worker/bin/check_listener command-listener/bin/command-listener \
-    launcher/launch.sh nagios-config/selfheal-event-handler nagios-config/nagios/selfheal-commands.cfg \
+    launcher/launch.sh launcher/make-archives nagios-config/selfheal-event-handler nagios-config/nagios/selfheal-commands.cfg \
     nagios-config/nagios/selfheal-templates.cfg xinetd.d/selfheal services.fragment \
     command-listener/examples/listener.properties uninstall; do
     [ -r "$src/$part" ] || die "$part missing from the checkout"
@@ -100,6 +100,7 @@ link() {
 put 644 "$src/check-worker/target/check-worker.jar" "$LIBDIR/check-worker.jar"
 put 644 "$src/command-listener/target/command-listener.jar" "$LIBDIR/command-listener.jar"
 put 644 "$src/launcher/launch.sh" "$LIBDIR/launch.sh"
+put 755 "$src/launcher/make-archives" "$LIBDIR/make-archives"
 put 755 "$src/check-worker/bin/check_worker" "$LIBDIR/check_worker"
 put 755 "$src/check-worker/bin/check_listener" "$LIBDIR/check_listener"
 put 755 "$src/command-listener/bin/command-listener" "$LIBDIR/command-listener"
@@ -168,6 +169,17 @@ else
     echo "install.sh: no $SERVICES_FILE; append $SHAREDIR/services.fragment to yours"
 fi
 
+# Start-up archives are tied to each jar's installed path and checksum, so they are made here, on the
+# installed jars, never under a DESTDIR (a staged path would not match at run time). Their names change
+# with every jar and JDK, so the manifest names their directory; uninstall removes what is in it.
+record archives "$LIBDIR"
+if [ -z "$DESTDIR" ]; then
+    "$LIBDIR/make-archives" --quiet "$LIBDIR/check-worker.jar" "$LIBDIR/command-listener.jar" ||
+        echo "install.sh: make-archives failed; the programs run correctly without start-up archives, only slower"
+else
+    archives_later=yes
+fi
+
 record file "$manifest"
 mv -f "$DESTDIR$manifest.new" "$DESTDIR$manifest"
 
@@ -177,3 +189,7 @@ Next (README.md, "Installing for real"): create the user $LISTENER_USER, edit $C
 check it with $LIBDIR/command-listener --check-config $CONFDIR/listener.properties, add the sudo rule
 ($SHAREDIR/sudoers.example), reload xinetd, define your services in Nagios and reload it.
 EOF
+if [ -n "${archives_later:-}" ]; then
+    echo "Once installed at $LIBDIR, make the start-up archives there (about 20 s):"
+    echo "  $LIBDIR/make-archives $LIBDIR/check-worker.jar $LIBDIR/command-listener.jar"
+fi

@@ -44,7 +44,7 @@ class InstallIT {
             assertTrue(Files.isRegularFile(dest.resolve(file.substring(1))), file + " not installed");
         }
         for (String program : List.of("check_worker", "check_listener", "command-listener",
-                "selfheal-event-handler", "uninstall")) {
+                "selfheal-event-handler", "make-archives", "uninstall")) {
             assertEquals("rwxr-xr-x", mode(dest, LIB + "/" + program), program);
         }
         assertEquals("rw-r-----", mode(dest, "/etc/selfheal/listener.properties"));
@@ -81,6 +81,16 @@ class InstallIT {
         Run help = run(List.of(dest.resolve(LIB.substring(1) + "/command-listener").toString(), "--help"));
         assertEquals(0, help.exit(), help.output());
         assertTrue(help.output().startsWith("usage: command-listener "), "the installed listener runs: " + help.output());
+
+        // Under a DESTDIR the archives are left for later (a staged path would not match at run time);
+        // made later, beside the installed jars, uninstall must remove them too.
+        assertTrue(install.output().contains(LIB + "/make-archives " + LIB + "/check-worker.jar"), install.output());
+        Run archives = run(List.of(dest.resolve(LIB.substring(1) + "/make-archives").toString(), "--quiet",
+                dest.resolve(LIB.substring(1) + "/check-worker.jar").toString()));
+        assertEquals(0, archives.exit(), archives.output());
+        try (Stream<Path> files = Files.list(dest.resolve(LIB.substring(1)))) {
+            assertTrue(files.anyMatch(p -> p.getFileName().toString().endsWith(".jsa")), "no archive was made");
+        }
 
         Run uninstall = run(List.of(dest.resolve(LIB.substring(1) + "/uninstall").toString(), "DESTDIR=" + dest));
         assertEquals(0, uninstall.exit(), uninstall.output());
