@@ -39,6 +39,8 @@ final class LineReader {
         }
     }
 
+    private final byte[] buffer = new byte[MAX_LINE + 2]; // room for the line and its CR LF
+    private int length;
     private final Object monitor = new Object();
     private byte[] line;
     private Exception failure;
@@ -53,30 +55,14 @@ final class LineReader {
     }
 
     private byte[] read(InputStream in, Duration deadline) throws Timeout, TooLong, IOException {
-        byte[] buffer = new byte[MAX_LINE + 2]; // room for the line and its CR LF
         // Fast path: a client such as the event handler's nc has usually sent its line before this JVM even
         // started; reading what is already there needs no thread.
-        int length = 0;
-        while (length < buffer.length && in.available() > 0) {
-            int n = in.read(buffer, length, Math.min(in.available(), buffer.length - length));
-            if (n < 0) {
-                return strip(Arrays.copyOf(buffer, length));
-            }
-            int newline = indexOfNewline(buffer, length, length + n);
-            if (newline >= 0) {
-                return strip(Arrays.copyOf(buffer, newline));
-            }
-            length += n;
-        }
-        if (length == buffer.length) {
-            throw new TooLong(buffer);
-        }
-        return readRest(in, buffer, length, deadline);
+        byte[] complete = fill(in, true);
+        return complete != null ? complete : readRest(in, deadline);
     }
 
     /** The rest of the line on a daemon thread, waited for until the deadline. */
-    private byte[] readRest(InputStream in, byte[] buffer, int length, Duration deadline)
-            throws Timeout, TooLong, IOException {
+    private byte[] readRest(InputStream in, Duration deadline) throws Timeout, TooLong, IOException {
         // An anonymous class, not a lambda: the first lambda costs a fresh JVM several milliseconds.
         Thread reader = new Thread(new Runnable() {
             @Override
@@ -84,7 +70,7 @@ final class LineReader {
                 byte[] result = null;
                 Exception error = null;
                 try {
-                    result = readBounded(in, buffer, length);
+                    result = fill(in, false);
                 } catch (Exception e) {
                     error = e;
                 }
@@ -125,10 +111,21 @@ final class LineReader {
         }
     }
 
-    private static byte[] readBounded(InputStream in, byte[] buffer, int start) throws IOException, TooLong {
-        int length = start;
+    /**
+     * Reads into the buffer until the line ends (EOF ends it too) and returns it. With {@code waitingOnly}, reads
+     * only bytes that are already there, and returns null when none are left before the line is complete.
+     */
+    private byte[] fill(InputStream in, boolean waitingOnly) throws IOException, TooLong {
         while (length < buffer.length) {
-            int n = in.read(buffer, length, buffer.length - length);
+            int want = buffer.length - length;
+            if (waitingOnly) {
+                int waiting = in.available();
+                if (waiting <= 0) {
+                    return null;
+                }
+                want = Math.min(waiting, want);
+            }
+            int n = in.read(buffer, length, want);
             if (n < 0) {
                 return strip(Arrays.copyOf(buffer, length));
             }
