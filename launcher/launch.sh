@@ -117,12 +117,6 @@ selfheal_pick_java() {
     fi
 }
 
-# Prints the path of the java binary to use when there is no archive, or nothing (for scripts).
-selfheal_find_java() {
-    selfheal_pick_java /nonexistent/none.jar none
-    [ -z "$selfheal_java" ] || echo "$selfheal_java"
-}
-
 # selfheal_launch HERE ARTIFACT MAIN_CLASS [ARGS...]
 # HERE is the directory of the calling launcher. The jar is HERE/ARTIFACT.jar once installed, or
 # HERE/../target/ARTIFACT.jar in a checkout after `mvn package`.

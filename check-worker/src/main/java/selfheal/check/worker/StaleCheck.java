@@ -42,7 +42,8 @@ record StaleCheck(String target, JsonPointer pointer, String label, Thresholds t
                 throw new NotThisFormat("no value at " + target);
             }
         } else {
-            Map<String, Object> checks = Json.object(Json.object(document) == null ? null : Json.object(document).get("checks"));
+            Map<String, Object> root = Json.object(document);
+            Map<String, Object> checks = root == null ? null : Json.object(root.get("checks"));
             List<Object> entries = Json.array(checks == null ? null : checks.get(target));
             Map<String, Object> entry = entries == null || entries.isEmpty() ? null : Json.object(entries.get(0));
             if (entry == null) {
