@@ -21,14 +21,14 @@ class LaunchScriptIT {
         Path log = Files.createTempFile("test-launch", ".log");
         Process p = new ProcessBuilder(script.toString()).redirectErrorStream(true).redirectOutput(log.toFile()).start();
         p.getOutputStream().close();
-        boolean finished = p.waitFor(120, TimeUnit.SECONDS);
+        boolean finished = p.waitFor(300, TimeUnit.SECONDS);
         if (!finished) {
             p.descendants().forEach(ProcessHandle::destroyForcibly);
             p.destroyForcibly();
         }
         String output = Files.readString(log, StandardCharsets.UTF_8);
         Files.delete(log);
-        assertTrue(finished, "test-launch did not finish in 120 s:\n" + output);
+        assertTrue(finished, "test-launch did not finish in 300 s:\n" + output);
         assertEquals(0, p.exitValue(), output);
         assertTrue(output.matches("(?s).*test-launch: [1-9][0-9]* passed, 0 failed\\s*"), output);
     }
