@@ -13,6 +13,7 @@ import java.net.UnknownHostException;
 import java.nio.charset.StandardCharsets;
 import java.security.NoSuchAlgorithmException;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import javax.net.ssl.SNIHostName;
@@ -97,31 +98,31 @@ final class HttpProbe {
     }
 
     /**
-     * The request's bytes. Defaults first; a header given with -k or -a replaces a default of the same
+     * The request's bytes. Defaults first; a header given with -k or -a replaces an earlier one of the same
      * name (case-insensitively) in place, as HttpURLConnection's setRequestProperty did; -k Host works.
      */
     static byte[] request(Endpoint endpoint, List<Map.Entry<String, String>> headers) {
-        String[] names = {"Host", "Accept", "User-Agent", "Connection"};
-        String[] values = {endpoint.hostHeader(), ACCEPT, "check_worker", "close"};
-        StringBuilder extra = new StringBuilder();
+        List<String> names = new ArrayList<>(List.of("Host", "Accept", "User-Agent", "Connection"));
+        List<String> values = new ArrayList<>(List.of(endpoint.hostHeader(), ACCEPT, "check_worker", "close"));
         for (Map.Entry<String, String> h : headers) {
-            boolean replaced = false;
-            for (int i = 0; i < names.length; i++) {
-                if (names[i].equalsIgnoreCase(h.getKey())) {
-                    values[i] = h.getValue();
-                    replaced = true;
-                }
+            int i = 0;
+            while (i < names.size() && !names.get(i).equalsIgnoreCase(h.getKey())) {
+                i++;
             }
-            if (!replaced) {
-                extra.append(h.getKey()).append(": ").append(h.getValue()).append("\r\n");
+            if (i == names.size()) {
+                names.add(h.getKey());
+                values.add(h.getValue());
+            } else {
+                names.set(i, h.getKey());
+                values.set(i, h.getValue());
             }
         }
         StringBuilder b = new StringBuilder(256);
         b.append("GET ").append(endpoint.requestTarget()).append(" HTTP/1.1\r\n");
-        for (int i = 0; i < names.length; i++) {
-            b.append(names[i]).append(": ").append(values[i]).append("\r\n");
+        for (int i = 0; i < names.size(); i++) {
+            b.append(names.get(i)).append(": ").append(values.get(i)).append("\r\n");
         }
-        return b.append(extra).append("\r\n").toString().getBytes(StandardCharsets.UTF_8);
+        return b.append("\r\n").toString().getBytes(StandardCharsets.UTF_8);
     }
 
     private HttpResponse exchange(Endpoint endpoint, byte[] request, Socket socket, long deadline)

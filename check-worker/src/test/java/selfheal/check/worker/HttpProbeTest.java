@@ -162,11 +162,13 @@ class HttpProbeTest {
     }
 
     @Test
-    void sendsTheDefaultHeadersAndLetsAHeaderOptionReplaceOneWhateverItsCase() throws Exception {
+    void sendsTheDefaultHeadersAndLetsALaterHeaderReplaceAnEarlierOneWhateverItsCase() throws Exception {
         server = new CannedServer(true, "HTTP/1.1 200 OK\r\nContent-Length: 0\r\n\r\n");
-        new HttpProbe(null).get(server.endpoint(), List.of(Map.entry("accept", "text/plain"), Map.entry("X-Token", "t")), TIMEOUT);
+        new HttpProbe(null).get(server.endpoint(), List.of(Map.entry("accept", "text/plain"), Map.entry("X-Token", "t"),
+                Map.entry("Authorization", "Bearer x"), Map.entry("Authorization", "Basic dXNlcjpwYXNz")), TIMEOUT);
         assertEquals("GET /health HTTP/1.1\r\nHost: 127.0.0.1:" + server.socket.getLocalPort()
-                + "\r\nAccept: text/plain\r\nUser-Agent: check_worker\r\nConnection: close\r\nX-Token: t\r\n\r\n",
+                + "\r\naccept: text/plain\r\nUser-Agent: check_worker\r\nConnection: close\r\nX-Token: t"
+                + "\r\nAuthorization: Basic dXNlcjpwYXNz\r\n\r\n",
                 server.request.get(5, TimeUnit.SECONDS));
     }
 
