@@ -72,11 +72,22 @@ public record StandardArgs(String hostname, int port, Duration timeout, int verb
         throw new UsageException("bad --port '" + text + "': expected 1..65535");
     }
 
+    /** Double.parseDouble takes "1e3", "Infinity" and "10d"; seconds are plain decimals. No regex: see CheckWorker.run. */
+    private static boolean hasLetter(String text) {
+        for (int i = 0; i < text.length(); i++) {
+            char c = text.charAt(i);
+            if (c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z') {
+                return true;
+            }
+        }
+        return false;
+    }
+
     /** A positive number of seconds (decimals allowed) as a Duration. */
     public static Duration parseSeconds(String option, String text) throws UsageException {
         try {
             double seconds = Double.parseDouble(text.trim());
-            if (seconds > 0 && seconds <= 86_400 && !text.trim().matches(".*[a-zA-Z].*")) {
+            if (seconds > 0 && seconds <= 86_400 && !hasLetter(text)) {
                 return Duration.ofNanos(Math.round(seconds * 1e9));
             }
         } catch (NumberFormatException e) {

@@ -43,7 +43,7 @@ public final class CheckWorker {
         SSLSocketFactory tls = options.caFile() == null ? null : CaFile.socketFactory(options.caFile());
         HttpResponse response;
         try {
-            response = new HttpProbe(tls).get(options.url(), options.headers(), options.standard().timeout());
+            response = new HttpProbe(tls).get(options.endpoint(), options.headers(), options.standard().timeout());
         } catch (ProbeFailure failure) {
             return switch (failure.kind()) {
                 case TIMEOUT -> CheckResult.of(ResponseEvaluation.SERVICE, options.timeoutResult(), failure.getMessage());

@@ -1,37 +1,41 @@
 package selfheal.check.worker;
 
-import java.io.ByteArrayOutputStream;
 import java.io.IOException;
-import java.io.InputStream;
+import java.io.OutputStream;
 import java.net.ConnectException;
-import java.net.HttpURLConnection;
+import java.net.InetSocketAddress;
 import java.net.NoRouteToHostException;
+import java.net.ProtocolException;
 import java.net.Proxy;
+import java.net.Socket;
 import java.net.SocketTimeoutException;
-import java.net.URL;
 import java.net.UnknownHostException;
 import java.nio.charset.StandardCharsets;
+import java.security.NoSuchAlgorithmException;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.Callable;
-import java.util.concurrent.ExecutionException;
-import java.util.concurrent.FutureTask;
-import java.util.concurrent.TimeUnit;
-import java.util.concurrent.TimeoutException;
-import javax.net.ssl.HttpsURLConnection;
+import javax.net.ssl.SNIHostName;
+import javax.net.ssl.SSLContext;
 import javax.net.ssl.SSLException;
+import javax.net.ssl.SSLParameters;
+import javax.net.ssl.SSLSocket;
 import javax.net.ssl.SSLSocketFactory;
 
 /**
- * One GET with HttpURLConnection (far cheaper to start than java.net.http), bounded as a whole by one
- * deadline: connect, headers and a slowly trickled body all count against it. The request runs on a
- * daemon thread; when the deadline passes the connection is torn down and the caller gets TIMEOUT.
+ * One GET over a plain java.net.Socket (HttpURLConnection drags in a URL handler lookup, net.properties,
+ * the logging and security bootstraps and caches, all paid on every check), bounded as a whole by one
+ * deadline: the name lookup, connect, TLS handshake, headers and a slowly trickled body all count against
+ * it. The request runs on a daemon thread; when the deadline passes the socket is closed, which ends a
+ * blocked connect or read, and the caller gets TIMEOUT.
  */
 final class HttpProbe {
 
     /** Bodies beyond this are refused: a status document is a few KiB. */
     static final int MAX_BODY = 1024 * 1024;
+
+    static final String ACCEPT = "application/health+json, application/json;q=0.9, text/plain;q=0.5, */*;q=0.1";
 
     private final SSLSocketFactory tlsFactory;
 
@@ -40,95 +44,145 @@ final class HttpProbe {
         this.tlsFactory = tlsFactory;
     }
 
-    HttpResponse get(URL url, List<Map.Entry<String, String>> headers, Duration timeout) throws ProbeFailure {
-        long deadline = System.nanoTime() + timeout.toNanos();
-        HttpURLConnection[] connection = new HttpURLConnection[1];
-        // An anonymous class, not a lambda: see CheckWorker.run.
-        FutureTask<HttpResponse> task = new FutureTask<>(new Callable<HttpResponse>() {
-            @Override
-            public HttpResponse call() throws Exception {
-                return fetch(url, headers, timeout, connection);
+    /** The request on its own thread: a plain Thread and join, far fewer classes than an executor. */
+    private final class Request extends Thread {
+        private final Endpoint endpoint;
+        private final byte[] request;
+        private final long deadline;
+        final Socket socket = new Socket(Proxy.NO_PROXY); // direct; made here so that abort() can close it
+        HttpResponse response;
+        Throwable failure;
+
+        Request(Endpoint endpoint, byte[] request, long deadline) {
+            super("check_worker-request");
+            setDaemon(true);
+            this.endpoint = endpoint;
+            this.request = request;
+            this.deadline = deadline;
+        }
+
+        @Override
+        public void run() {
+            try {
+                response = exchange(endpoint, request, socket, deadline);
+            } catch (Throwable t) {
+                failure = t;
+            } finally {
+                close(socket);
             }
-        });
-        Thread thread = new Thread(task, "check_worker-request");
-        thread.setDaemon(true);
-        thread.start();
+        }
+    }
+
+    HttpResponse get(Endpoint endpoint, List<Map.Entry<String, String>> headers, Duration timeout) throws ProbeFailure {
+        long deadline = System.nanoTime() + timeout.toNanos();
+        Request request = new Request(endpoint, request(endpoint, headers), deadline);
+        request.start();
         try {
-            return task.get(Math.max(1, deadline - System.nanoTime()), TimeUnit.NANOSECONDS);
-        } catch (TimeoutException e) {
-            abort(task, connection);
-            throw timedOut(timeout);
+            long left;
+            while (request.isAlive() && (left = deadline - System.nanoTime()) > 0) {
+                request.join(Math.max(1, left / 1_000_000));
+            }
         } catch (InterruptedException e) {
-            abort(task, connection);
+            close(request.socket);
             Thread.currentThread().interrupt();
             throw timedOut(timeout);
-        } catch (ExecutionException e) {
-            throw classify(e.getCause(), url, timeout);
         }
+        if (request.isAlive()) {
+            close(request.socket);
+            throw timedOut(timeout);
+        }
+        if (request.failure != null) {
+            throw classify(request.failure, endpoint, timeout);
+        }
+        return request.response;
     }
 
-    private static void abort(FutureTask<HttpResponse> task, HttpURLConnection[] connection) {
-        task.cancel(true);
-        HttpURLConnection c;
-        synchronized (connection) {
-            c = connection[0];
-        }
-        if (c != null) {
-            c.disconnect(); // closes the socket, which ends a blocked connect or read
-        }
-    }
-
-    private HttpResponse fetch(URL url, List<Map.Entry<String, String>> headers, Duration timeout,
-            HttpURLConnection[] holder) throws IOException, ProbeFailure {
-        HttpURLConnection c = (HttpURLConnection) url.openConnection(Proxy.NO_PROXY);
-        synchronized (holder) {
-            holder[0] = c;
-        }
-        if (c instanceof HttpsURLConnection https && tlsFactory != null) {
-            https.setSSLSocketFactory(tlsFactory);
-        }
-        int millis = (int) Math.min(Integer.MAX_VALUE, Math.max(1, timeout.toMillis()));
-        c.setConnectTimeout(millis);
-        c.setReadTimeout(millis);
-        c.setInstanceFollowRedirects(false);
-        c.setUseCaches(false);
-        c.setRequestProperty("Accept", "application/health+json, application/json;q=0.9, text/plain;q=0.5, */*;q=0.1");
-        c.setRequestProperty("User-Agent", "check_worker");
-        c.setRequestProperty("Connection", "close");
+    /**
+     * The request's bytes. Defaults first; a header given with -k or -a replaces an earlier one of the same
+     * name (case-insensitively) in place, as HttpURLConnection's setRequestProperty did; -k Host works.
+     */
+    static byte[] request(Endpoint endpoint, List<Map.Entry<String, String>> headers) {
+        List<String> names = new ArrayList<>(List.of("Host", "Accept", "User-Agent", "Connection"));
+        List<String> values = new ArrayList<>(List.of(endpoint.hostHeader(), ACCEPT, "check_worker", "close"));
         for (Map.Entry<String, String> h : headers) {
-            c.setRequestProperty(h.getKey(), h.getValue());
+            int i = 0;
+            while (i < names.size() && !names.get(i).equalsIgnoreCase(h.getKey())) {
+                i++;
+            }
+            if (i == names.size()) {
+                names.add(h.getKey());
+                values.add(h.getValue());
+            } else {
+                names.set(i, h.getKey());
+                values.set(i, h.getValue());
+            }
         }
-        long start = System.nanoTime(); // from here on it is the request itself: connect, send, receive
+        StringBuilder b = new StringBuilder(256);
+        b.append("GET ").append(endpoint.requestTarget()).append(" HTTP/1.1\r\n");
+        for (int i = 0; i < names.size(); i++) {
+            b.append(names.get(i)).append(": ").append(values.get(i)).append("\r\n");
+        }
+        return b.append("\r\n").toString().getBytes(StandardCharsets.UTF_8);
+    }
+
+    private HttpResponse exchange(Endpoint endpoint, byte[] request, Socket socket, long deadline)
+            throws IOException, ProbeFailure, NoSuchAlgorithmException {
+        long start = System.nanoTime(); // from here on it is the request itself: lookup, connect, send, receive
+        InetSocketAddress address = new InetSocketAddress(endpoint.host(), endpoint.port()); // the DNS lookup
+        if (address.isUnresolved()) {
+            throw new UnknownHostException(endpoint.host());
+        }
+        socket.connect(address, millisLeft(deadline));
+        Socket channel = socket;
+        if (endpoint.tls()) {
+            channel = handshake(endpoint, socket, deadline);
+        }
+        OutputStream out = channel.getOutputStream();
+        out.write(request);
+        out.flush();
+        return new ResponseReader(channel.getInputStream(), channel, deadline).read(start);
+    }
+
+    /**
+     * TLS as safe as HttpsURLConnection: host-name verification in the handshake, and SNI for every -H
+     * that is a name (HttpsURLConnection sent it only for dotted names, so never for "localhost").
+     */
+    private SSLSocket handshake(Endpoint endpoint, Socket socket, long deadline) throws IOException, NoSuchAlgorithmException {
+        SSLSocketFactory factory = tlsFactory != null ? tlsFactory : SSLContext.getDefault().getSocketFactory();
+        SSLSocket tls = (SSLSocket) factory.createSocket(socket, endpoint.host(), endpoint.port(), true);
+        SSLParameters parameters = tls.getSSLParameters();
+        parameters.setEndpointIdentificationAlgorithm("HTTPS");
+        if (endpoint.isHostName()) {
+            String name = endpoint.host().endsWith(".") ? endpoint.host().substring(0, endpoint.host().length() - 1) : endpoint.host();
+            try {
+                parameters.setServerNames(List.of(new SNIHostName(name)));
+            } catch (IllegalArgumentException e) {
+                // not a valid SNI name (e.g. an underscore): sent without SNI; the certificate is still verified
+            }
+        }
+        tls.setSSLParameters(parameters);
+        tls.setSoTimeout(millisLeft(deadline));
+        tls.startHandshake();
+        return tls;
+    }
+
+    private static int millisLeft(long deadline) throws SocketTimeoutException {
+        long left = (deadline - System.nanoTime()) / 1_000_000;
+        if (left <= 0) {
+            throw new SocketTimeoutException("deadline passed");
+        }
+        return (int) Math.min(Integer.MAX_VALUE, left);
+    }
+
+    private static void close(Socket socket) {
         try {
-            int code = c.getResponseCode();
-            if (c.getContentLengthLong() > MAX_BODY) {
-                throw tooLarge();
-            }
-            InputStream in = code >= 400 ? c.getErrorStream() : c.getInputStream();
-            byte[] body = in == null ? new byte[0] : readCapped(in);
-            Duration elapsed = Duration.ofNanos(System.nanoTime() - start);
-            return new HttpResponse(code, c.getResponseMessage(), c.getContentType(),
-                    new String(body, StandardCharsets.UTF_8), elapsed);
-        } finally {
-            c.disconnect();
+            socket.close();
+        } catch (IOException e) {
+            // closing is all that is left to do; nothing to report
         }
     }
 
-    private static byte[] readCapped(InputStream in) throws IOException, ProbeFailure {
-        try (in) {
-            ByteArrayOutputStream out = new ByteArrayOutputStream();
-            byte[] buffer = new byte[8192];
-            for (int n; (n = in.read(buffer)) != -1; ) {
-                out.write(buffer, 0, n);
-                if (out.size() > MAX_BODY) {
-                    throw tooLarge();
-                }
-            }
-            return out.toByteArray();
-        }
-    }
-
-    private static ProbeFailure tooLarge() {
+    static ProbeFailure tooLarge() {
         return new ProbeFailure(ProbeFailure.Kind.TOO_LARGE, "response body larger than " + MAX_BODY + " bytes");
     }
 
@@ -137,8 +191,8 @@ final class HttpProbe {
                 "timed out after " + selfheal.plugin.PerfData.number(timeout.toMillis() / 1000.0) + " s");
     }
 
-    private static ProbeFailure classify(Throwable cause, URL url, Duration timeout) {
-        String where = url.getHost() + ":" + (url.getPort() == -1 ? url.getDefaultPort() : url.getPort());
+    private static ProbeFailure classify(Throwable cause, Endpoint endpoint, Duration timeout) {
+        String where = endpoint.where();
         if (cause instanceof ProbeFailure f) {
             return f;
         }
@@ -146,7 +200,7 @@ final class HttpProbe {
             return timedOut(timeout);
         }
         if (cause instanceof UnknownHostException) {
-            return new ProbeFailure(ProbeFailure.Kind.UNREACHABLE, "cannot resolve host name " + url.getHost());
+            return new ProbeFailure(ProbeFailure.Kind.UNREACHABLE, "cannot resolve host name " + endpoint.host());
         }
         if (cause instanceof ConnectException) {
             return new ProbeFailure(ProbeFailure.Kind.UNREACHABLE, "connection refused by " + where);
@@ -156,6 +210,9 @@ final class HttpProbe {
         }
         if (cause instanceof SSLException) {
             return new ProbeFailure(ProbeFailure.Kind.UNREACHABLE, "TLS failure with " + where + ": " + rootMessage(cause));
+        }
+        if (cause instanceof ProtocolException) { // a malformed or cut-short response: our own wording
+            return new ProbeFailure(ProbeFailure.Kind.UNREACHABLE, "request to " + where + " failed: " + cause.getMessage());
         }
         return new ProbeFailure(ProbeFailure.Kind.UNREACHABLE,
                 "request to " + where + " failed: " + selfheal.plugin.Plugin.describe(cause));

@@ -94,7 +94,7 @@ final class ResponseEvaluation {
         summary.addAll(problems);
         summary.add(response.statusLine() + " in " + Seconds.text(seconds));
         if (options.standard().verbosity() > 0) {
-            details.add("GET " + options.url() + " -> " + response.statusLine() + ", " + (response.contentType().isEmpty() ? "no content type" : response.contentType()) + ", " + response.body().length() + " chars");
+            details.add("GET " + options.endpoint() + " -> " + response.statusLine() + ", " + (response.contentType().isEmpty() ? "no content type" : response.contentType()) + ", " + response.body().length() + " chars");
         }
         if (options.standard().verbosity() > 1) {
             details.add("body: " + Json.brief(response.body()));

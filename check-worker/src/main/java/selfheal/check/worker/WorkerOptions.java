@@ -1,7 +1,5 @@
 package selfheal.check.worker;
 
-import java.net.MalformedURLException;
-import java.net.URL;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -24,7 +22,7 @@ import selfheal.plugin.UsageException;
 /** check_worker's validated, immutable configuration. */
 record WorkerOptions(
         StandardArgs standard,
-        URL url,
+        Endpoint endpoint,
         Path caFile,
         List<Map.Entry<String, String>> headers,
         Set<Integer> expect,
@@ -60,23 +58,20 @@ record WorkerOptions(
     static WorkerOptions from(CommandLine cmd) throws UsageException {
         boolean ssl = cmd.hasOption("S") || cmd.hasOption("ca-file");
         StandardArgs standard = StandardArgs.from(cmd, DEFAULT_HOST, ssl ? 443 : 80);
-        String path = cmd.getOptionValue("u", "/health");
-        if (!path.startsWith("/") || Characters.anyControlOr(path, " ")) {
-            throw new UsageException("bad --url '" + path + "': expected a path starting with '/', without spaces");
-        }
-        URL url;
-        try {
-            url = new URL(ssl ? "https" : "http", standard.hostname(), standard.port(), path);
-        } catch (MalformedURLException e) {
-            throw new UsageException("bad --hostname or --url: " + e.getMessage());
-        }
+        Endpoint endpoint = Endpoint.parse(ssl, standard.hostname(), standard.port(), cmd.getOptionValue("u", "/health"));
         List<Map.Entry<String, String>> headers = new ArrayList<>();
         for (String h : values(cmd, "k")) {
             int colon = h.indexOf(':');
-            if (colon <= 0 || Characters.anyControlOr(h, "") || !h.substring(0, colon).trim().matches("[!#$%&'*+.^_`|~0-9A-Za-z-]+")) {
+            if (colon <= 0 || Characters.anyControlOr(h, "") || !isToken(h.substring(0, colon).trim())) {
                 throw new UsageException("bad --header '" + h + "': expected 'Name: value'");
             }
-            headers.add(Map.entry(h.substring(0, colon).trim(), h.substring(colon + 1).trim()));
+            String name = h.substring(0, colon).trim();
+            for (String framing : FRAMING_HEADERS) {
+                if (framing.equalsIgnoreCase(name)) {
+                    throw new UsageException("bad --header '" + h + "': check_worker sets " + framing + " itself");
+                }
+            }
+            headers.add(Map.entry(name, h.substring(colon + 1).trim()));
         }
         if (cmd.hasOption("a")) {
             String auth = cmd.getOptionValue("a");
@@ -89,7 +84,7 @@ record WorkerOptions(
         Set<Integer> expect = new LinkedHashSet<>();
         if (cmd.hasOption("e")) {
             for (String code : cmd.getOptionValue("e").split(",")) {
-                if (!code.trim().matches("[1-5]\\d\\d")) {
+                if (!isStatusCode(code.trim())) {
                     throw new UsageException("bad --expect '" + cmd.getOptionValue("e") + "': expected HTTP codes like 200,204");
                 }
                 expect.add(Integer.parseInt(code.trim()));
@@ -111,13 +106,33 @@ record WorkerOptions(
         for (String v : values(cmd, "stale")) {
             staleChecks.add(StaleCheck.parse(v));
         }
-        return new WorkerOptions(standard, url,
+        return new WorkerOptions(standard, endpoint,
                 cmd.hasOption("ca-file") ? Path.of(cmd.getOptionValue("ca-file")) : null,
                 List.copyOf(headers), Set.copyOf(expect), cmd.getOptionValue("s"), regex,
                 Thresholds.parse(cmd.getOptionValue("w"), cmd.getOptionValue("c")),
                 cmd.hasOption("format") ? Format.parse(cmd.getOptionValue("format")) : Format.AUTO,
                 List.copyOf(valueChecks), List.copyOf(staleChecks),
                 cmd.hasOption("timeout-result") ? Status.parse("--timeout-result", cmd.getOptionValue("timeout-result")) : Status.CRITICAL);
+    }
+
+    /** Request headers that frame the exchange: a -k value for one would break the request. */
+    private static final String[] FRAMING_HEADERS = {"Connection", "Content-Length", "Transfer-Encoding", "TE",
+        "Trailer", "Upgrade", "Keep-Alive", "Expect"};
+
+    /** An RFC 9110 token: loops, not a regex, on the check path (CheckWorker.run says why). */
+    private static boolean isToken(String name) {
+        for (int i = 0; i < name.length(); i++) {
+            char c = name.charAt(i);
+            if (!(c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z' || c >= '0' && c <= '9' || "!#$%&'*+.^_`|~-".indexOf(c) >= 0)) {
+                return false;
+            }
+        }
+        return !name.isEmpty();
+    }
+
+    private static boolean isStatusCode(String code) {
+        return code.length() == 3 && code.charAt(0) >= '1' && code.charAt(0) <= '5'
+                && code.charAt(1) >= '0' && code.charAt(1) <= '9' && code.charAt(2) >= '0' && code.charAt(2) <= '9';
     }
 
     private static String[] values(CommandLine cmd, String option) {

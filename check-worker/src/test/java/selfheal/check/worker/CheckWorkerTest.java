@@ -344,6 +344,9 @@ class CheckWorkerTest {
         -e 2000                            # bad --expect '2000': expected HTTP codes like 200,204
         -k NoColon                         # bad --header 'NoColon': expected 'Name: value'
         -r (                               # bad --regex '(': Unclosed group
+        -k Connection:keep-alive           # bad --header 'Connection:keep-alive': check_worker sets Connection itself
+        -k transfer-encoding:chunked       # bad --header 'transfer-encoding:chunked': check_worker sets Transfer-Encoding itself
+        -t 1e1                             # bad --timeout '1e1': expected a positive number of seconds
         -a nopassword                      # bad --authorization: expected USER:PASSWORD
         """)
     void usageErrorsAreUnknownAndNameTheProblem(String args, String message) {

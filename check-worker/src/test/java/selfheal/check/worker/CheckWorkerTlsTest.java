@@ -114,6 +114,20 @@ class CheckWorkerTlsTest {
     }
 
     @Test
+    void sendsSniForANameWithoutDotsToo() {
+        assertEquals("0 WORKER OK - health+json pass, 2 checks, HTTP 200 OK in T s | 'time'=Ts;;;0",
+                run("-S", "-H", "localhost", "-p", String.valueOf(endpoint.port()), "--ca-file", caPem.toString()));
+        assertTrue(SNI_SEEN.contains("localhost"), SNI_SEEN.toString());
+    }
+
+    @Test
+    void aTrustedCertificateForAnotherNameFailsHostNameVerification() {
+        String out = run("-S", "-H", "mismatch.selfheal.test", "-p", String.valueOf(endpoint.port()), "--ca-file", caPem.toString());
+        assertTrue(out.startsWith("2 WORKER CRITICAL - TLS failure with mismatch.selfheal.test:" + endpoint.port() + ": "), out);
+        assertTrue(out.contains("mismatch.selfheal.test"), out);
+    }
+
+    @Test
     void plainHttpToATlsPortIsCritical() {
         String out = run("-H", "127.0.0.1", "-p", String.valueOf(endpoint.port()), "-t", "3");
         assertTrue(out.startsWith("2 WORKER CRITICAL - "), out);
