@@ -33,7 +33,12 @@ public final class CommandListener {
     }
 
     public static void main(String[] args) {
-        System.exit(new CommandListener(new Inherited(), Clock.systemUTC()).run(System.in, System.out, args));
+        System.exit(forThisProcess().run(System.in, System.out, args));
+    }
+
+    /** The listener on the connection this process was started on (also for tests that start a process). */
+    static CommandListener forThisProcess() {
+        return new CommandListener(new Inherited(), Clock.systemUTC());
     }
 
     /** The connection this process was started on (a class, not a lambda: see {@link LineReader}). */
@@ -142,7 +147,8 @@ public final class CommandListener {
         }
         int code = print(out, handled.reply().line(), handled.reply().ok() ? 0 : 1);
         if (conn != null) {
-            conn.finish(handled.lineComplete() ? in : null);
+            // The client reads EOF now, not after the JVM's exit and teardown.
+            conn.finish(in, out, handled.lineComplete());
         }
         return code;
     }
