@@ -35,11 +35,12 @@ final class Connection {
     }
 
     /**
-     * REMOTE_HOST as xinetd sets it; otherwise the peer of the inherited socket (systemd Accept=yes and
-     * systemd-socket-activate set no variable); otherwise a local operator. REMOTE_HOST goes first because
-     * asking for the inherited channel costs a fresh JVM some 30 ms (selector provider set-up), and it is
-     * safe: only whoever starts the listener sets its environment, and such a local user could equally run
-     * it on a pipe.
+     * REMOTE_HOST as xinetd sets it; otherwise, if stdin is a socket, the peer of the inherited socket (systemd
+     * Accept=yes and systemd-socket-activate set no variable); otherwise (a pipe or a terminal) a local
+     * operator. REMOTE_HOST goes first, and /proc is asked whether stdin is a socket at all, because asking
+     * for the inherited channel costs a fresh JVM some 30 ms (selector provider set-up). REMOTE_HOST is safe:
+     * only whoever starts the listener sets its environment, and such a local user could equally run it on a
+     * pipe.
      */
     static Connection inherited(Map<String, String> env) {
         String host = env.get("REMOTE_HOST");
@@ -50,6 +51,9 @@ final class Connection {
                 return new Connection(Peer.unknown(host), null, true);
             }
         }
+        if (!isSocket(0)) {
+            return new Connection(Peer.local(), null, true); // a pipe or a terminal: no channel to ask
+        }
         SocketChannel socket = null;
         try {
             Channel channel = System.inheritedChannel();
@@ -57,7 +61,8 @@ final class Connection {
                 socket = s;
                 SocketAddress remote = s.getRemoteAddress();
                 if (remote instanceof InetSocketAddress inet) {
-                    return new Connection(Peer.remote(inet.getAddress()), socket, true);
+                    IpAddress address = IpAddress.of(inet.getAddress().getAddress());
+                    return new Connection(Peer.remote(address), socket, true);
                 }
             }
         } catch (IOException | RuntimeException e) {
@@ -117,6 +122,18 @@ final class Connection {
             }
         } catch (IOException | RuntimeException e) {
             // The reply has been sent; the close below still happens.
+        }
+    }
+
+    /**
+     * Whether a file descriptor of this process is a socket, as /proc tells (no NIO set-up); true when /proc
+     * cannot tell, so that the inherited channel is asked then.
+     */
+    private static boolean isSocket(int fd) {
+        try {
+            return Files.readSymbolicLink(Path.of("/proc/self/fd/" + fd)).toString().startsWith("socket:");
+        } catch (IOException | RuntimeException e) {
+            return true;
         }
     }
 
