@@ -1,6 +1,8 @@
 package selfheal.listener;
 
 import java.io.Closeable;
+import java.io.FileDescriptor;
+import java.io.FileOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
@@ -105,7 +107,7 @@ final class Connection {
             close(in);
         }
         if (stderrIsClient) {
-            close(System.err);
+            close(new FileOutputStream(FileDescriptor.err));
         }
     }
 
