@@ -1,12 +1,9 @@
 package selfheal.listener;
 
-import java.net.InetAddress;
-import java.net.UnknownHostException;
-
 /** One entry of the {@code allow} list: an IPv4 or IPv6 address, optionally with a CIDR prefix length. */
-record AddressRange(InetAddress network, int prefixLength) {
+record AddressRange(IpAddress network, int prefixLength) {
     AddressRange {
-        int bits = network.getAddress().length * 8;
+        int bits = network.length() * 8;
         if (prefixLength < 0 || prefixLength > bits) {
             throw new IllegalArgumentException("prefix length /" + prefixLength + " is out of 0.." + bits);
         }
@@ -16,8 +13,8 @@ record AddressRange(InetAddress network, int prefixLength) {
     static AddressRange parse(String text) {
         String s = text.strip();
         int slash = s.indexOf('/');
-        InetAddress address = parseAddress(slash < 0 ? s : s.substring(0, slash));
-        int bits = address.getAddress().length * 8;
+        IpAddress address = parseAddress(slash < 0 ? s : s.substring(0, slash));
+        int bits = address.length() * 8;
         if (slash < 0) {
             return new AddressRange(address, bits);
         }
@@ -32,55 +29,17 @@ record AddressRange(InetAddress network, int prefixLength) {
      * Parses an IP address literal. Names are refused (a host name in an allow list would make every
      * connection wait for DNS). IPv4-mapped IPv6 addresses come back as IPv4.
      */
-    static InetAddress parseAddress(String text) {
-        String s = text.strip();
-        if (!isIpv4Literal(s) && !isIpv6Literal(s)) {
-            throw new IllegalArgumentException("'" + text + "' is not an IPv4 or IPv6 address");
-        }
-        try {
-            return InetAddress.getByName(s);
-        } catch (UnknownHostException e) {
-            throw new IllegalArgumentException("'" + text + "' is not an IPv4 or IPv6 address", e);
-        }
+    static IpAddress parseAddress(String text) {
+        return IpAddress.parse(text);
     }
 
-    /** Four groups of 1-3 digits separated by dots; InetAddress checks the values. */
-    private static boolean isIpv4Literal(String s) {
-        String[] groups = s.split("\\.", -1);
-        if (groups.length != 4) {
-            return false;
-        }
-        for (String group : groups) {
-            if (!Chars.isDigits(group, 3)) {
-                return false;
-            }
-        }
-        return true;
-    }
-
-    /** Hex digits, colons and (for an embedded IPv4) dots, with at least one colon; no zone id. */
-    private static boolean isIpv6Literal(String s) {
-        if (s.indexOf(':') < 0) {
-            return false;
-        }
-        for (int i = 0; i < s.length(); i++) {
-            char c = s.charAt(i);
-            if (Character.digit(c, 16) < 0 && c != ':' && c != '.') {
-                return false;
-            }
-        }
-        return true;
-    }
-
-    boolean contains(InetAddress address) {
-        byte[] net = network.getAddress();
-        byte[] candidate = address.getAddress();
-        if (net.length != candidate.length) {
+    boolean contains(IpAddress address) {
+        if (network.length() != address.length()) {
             return false;
         }
         int full = prefixLength / 8;
         for (int i = 0; i < full; i++) {
-            if (net[i] != candidate[i]) {
+            if (network.octet(i) != address.octet(i)) {
                 return false;
             }
         }
@@ -89,11 +48,11 @@ record AddressRange(InetAddress network, int prefixLength) {
             return true;
         }
         int mask = (0xff << (8 - rest)) & 0xff;
-        return (net[full] & mask) == (candidate[full] & mask);
+        return (network.octet(full) & mask) == (address.octet(full) & mask);
     }
 
     @Override
     public String toString() {
-        return network.getHostAddress() + "/" + prefixLength;
+        return network + "/" + prefixLength;
     }
 }

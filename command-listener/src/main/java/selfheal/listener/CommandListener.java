@@ -1,12 +1,14 @@
 package selfheal.listener;
 
+import java.io.FileDescriptor;
+import java.io.FileOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
-import java.time.Clock;
 import java.time.Instant;
+import java.time.InstantSource;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
@@ -25,15 +27,24 @@ public final class CommandListener {
             + " | [--config FILE] --reset NAME | --help";
 
     private final Supplier<Connection> connection;
-    private final Clock clock;
+    private final InstantSource clock;
 
-    CommandListener(Supplier<Connection> connection, Clock clock) {
+    CommandListener(Supplier<Connection> connection, InstantSource clock) {
         this.connection = connection;
         this.clock = clock;
     }
 
     public static void main(String[] args) {
-        System.exit(new CommandListener(new Inherited(), Clock.systemUTC()).run(System.in, System.out, args));
+        System.exit(forThisProcess().run(System.in, new FileOutputStream(FileDescriptor.out), args));
+    }
+
+    /**
+     * The listener on the connection this process was started on (also for tests that start a process).
+     * InstantSource, not Clock.systemUTC(): a clock with a zone initialises ZoneOffset for nothing. The reply
+     * goes to stdout's file descriptor directly: System.out's encoder is never needed, not even to close it.
+     */
+    static CommandListener forThisProcess() {
+        return new CommandListener(new Inherited(), InstantSource.system());
     }
 
     /** The connection this process was started on (a class, not a lambda: see {@link LineReader}). */
@@ -142,7 +153,8 @@ public final class CommandListener {
         }
         int code = print(out, handled.reply().line(), handled.reply().ok() ? 0 : 1);
         if (conn != null) {
-            conn.finish(handled.lineComplete() ? in : null);
+            // The client reads EOF now, not after the JVM's exit and teardown.
+            conn.finish(in, out, handled.lineComplete());
         }
         return code;
     }

@@ -1,46 +1,60 @@
 package selfheal.listener;
 
+import java.io.Closeable;
+import java.io.FileDescriptor;
+import java.io.FileOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
+import java.io.OutputStream;
 import java.net.InetSocketAddress;
 import java.net.SocketAddress;
 import java.nio.channels.Channel;
 import java.nio.channels.SocketChannel;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.Map;
 
 /**
  * What this process was started on: a socket from xinetd or systemd (peer known), or a pipe from an operator.
- * Knows how to end the reply early so a client such as {@code nc -N} returns without waiting for the JVM exit.
+ * Knows how to end the connection right after the reply, so that a client such as {@code nc -N} reads EOF
+ * without waiting for the JVM's exit and teardown (a few milliseconds of every request).
  */
 final class Connection {
     private final Peer peer;
     private final SocketChannel socket;
+    /** Whether the streams given to {@link #finish} are this process's own stdin and stdout. */
+    private final boolean ownStreams;
 
-    private Connection(Peer peer, SocketChannel socket) {
+    private Connection(Peer peer, SocketChannel socket, boolean ownStreams) {
         this.peer = peer;
         this.socket = socket;
+        this.ownStreams = ownStreams;
     }
 
-    /** For tests and pipes: a known peer and nothing to shut down. */
+    /** For tests: a known peer, in-memory streams, nothing to shut down. */
     static Connection of(Peer peer) {
-        return new Connection(peer, null);
+        return new Connection(peer, null, false);
     }
 
     /**
-     * REMOTE_HOST as xinetd sets it; otherwise the peer of the inherited socket (systemd Accept=yes and
-     * systemd-socket-activate set no variable); otherwise a local operator. REMOTE_HOST goes first because
-     * asking for the inherited channel costs a fresh JVM some 30 ms (selector provider set-up), and it is
-     * safe: only whoever starts the listener sets its environment, and such a local user could equally run
-     * it on a pipe.
+     * REMOTE_HOST as xinetd sets it; otherwise, if stdin is a socket, the peer of the inherited socket (systemd
+     * Accept=yes and systemd-socket-activate set no variable); otherwise (a pipe or a terminal) a local
+     * operator. REMOTE_HOST goes first, and /proc is asked whether stdin is a socket at all, because asking
+     * for the inherited channel costs a fresh JVM some 30 ms (selector provider set-up). REMOTE_HOST is safe:
+     * only whoever starts the listener sets its environment, and such a local user could equally run it on a
+     * pipe.
      */
     static Connection inherited(Map<String, String> env) {
         String host = env.get("REMOTE_HOST");
         if (host != null && !host.isBlank()) {
             try {
-                return new Connection(Peer.remote(AddressRange.parseAddress(host)), null);
+                return new Connection(Peer.remote(AddressRange.parseAddress(host)), null, true);
             } catch (IllegalArgumentException e) {
-                return new Connection(Peer.unknown(host), null);
+                return new Connection(Peer.unknown(host), null, true);
             }
+        }
+        if (!isSocket(0)) {
+            return new Connection(Peer.local(), null, true); // a pipe or a terminal: no channel to ask
         }
         SocketChannel socket = null;
         try {
@@ -49,13 +63,14 @@ final class Connection {
                 socket = s;
                 SocketAddress remote = s.getRemoteAddress();
                 if (remote instanceof InetSocketAddress inet) {
-                    return new Connection(Peer.remote(inet.getAddress()), socket);
+                    IpAddress address = IpAddress.of(inet.getAddress().getAddress());
+                    return new Connection(Peer.remote(address), socket, true);
                 }
             }
         } catch (IOException | RuntimeException e) {
             // Not a socket we can use: a pipe or a terminal.
         }
-        return new Connection(socket == null ? Peer.local() : Peer.unknown("socket"), socket);
+        return new Connection(socket == null ? Peer.local() : Peer.unknown("socket"), socket, true);
     }
 
     Peer peer() {
@@ -63,11 +78,19 @@ final class Connection {
     }
 
     /**
-     * After the reply: send FIN now, and swallow what the client sent beyond its line, because closing a
-     * socket with unread input makes the kernel answer with RST, which can destroy the reply in flight.
-     * {@code unread} is null while the reader thread may still be blocked on it (read deadline passed).
+     * After the reply and its audit record: end the connection now, not at the JVM's exit. First swallow what
+     * the client sent beyond its line, because closing a socket with unread input makes the kernel answer with
+     * RST, which can destroy the reply in flight. Then send FIN: shutdownOutput where the socket is a channel
+     * (systemd), and in any case close stdout and stdin, which under xinetd are the socket itself; stderr too
+     * when it is the same socket (xinetd passes it as fd 2), so that nothing can reach the client after the
+     * reply. The JVM turns a close of fd 0-2 into a dup2 of /dev/null, so no later open reuses them.
+     * With {@code lineComplete} false the reader thread may still be blocked on {@code in} (read deadline
+     * passed): then stdin is left alone and the kernel drops the socket at exit.
      */
-    void finish(InputStream unread) {
+    void finish(InputStream in, OutputStream out, boolean lineComplete) {
+        if (lineComplete) {
+            drain(in);
+        }
         if (socket != null) {
             try {
                 socket.shutdownOutput();
@@ -75,10 +98,20 @@ final class Connection {
                 // The client is gone; nothing left to protect.
             }
         }
-        if (unread == null) {
+        if (!ownStreams) {
             return;
         }
-        InputStream in = unread;
+        boolean stderrIsClient = isSameSocket(2, 1) || isSameSocket(2, 0);
+        close(out);
+        if (lineComplete) {
+            close(in);
+        }
+        if (stderrIsClient) {
+            close(new FileOutputStream(FileDescriptor.err));
+        }
+    }
+
+    private static void drain(InputStream in) {
         try {
             byte[] sink = new byte[4096];
             int drained = 0;
@@ -90,7 +123,38 @@ final class Connection {
                 drained += n;
             }
         } catch (IOException | RuntimeException e) {
-            // Same: the reply has been sent.
+            // The reply has been sent; the close below still happens.
+        }
+    }
+
+    /**
+     * Whether a file descriptor of this process is a socket, as /proc tells (no NIO set-up); true when /proc
+     * cannot tell, so that the inherited channel is asked then.
+     */
+    private static boolean isSocket(int fd) {
+        try {
+            return Files.readSymbolicLink(Path.of("/proc/self/fd/" + fd)).toString().startsWith("socket:");
+        } catch (IOException | RuntimeException e) {
+            return true;
+        }
+    }
+
+    /** Whether two of this process's file descriptors are the same socket, read from /proc (no NIO set-up). */
+    private static boolean isSameSocket(int fd, int other) {
+        try {
+            String a = Files.readSymbolicLink(Path.of("/proc/self/fd/" + fd)).toString();
+            return a.startsWith("socket:")
+                    && a.equals(Files.readSymbolicLink(Path.of("/proc/self/fd/" + other)).toString());
+        } catch (IOException | RuntimeException e) {
+            return false;
+        }
+    }
+
+    private static void close(Closeable stream) {
+        try {
+            stream.close();
+        } catch (IOException | RuntimeException e) {
+            // Already closed or gone: either way the client has its EOF.
         }
     }
 }

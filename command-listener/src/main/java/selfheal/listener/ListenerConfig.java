@@ -3,7 +3,6 @@ package selfheal.listener;
 import java.io.FileInputStream;
 import java.io.IOException;
 import java.io.InputStream;
-import java.net.InetAddress;
 import java.nio.file.Files;
 import java.nio.file.LinkOption;
 import java.nio.file.Path;
@@ -46,7 +45,7 @@ record ListenerConfig(Map<String, AllowedCommand> commands, List<AddressRange> a
         allow = List.copyOf(allow);
     }
 
-    boolean allows(InetAddress address) {
+    boolean allows(IpAddress address) {
         for (AddressRange range : allow) {
             if (range.contains(address)) {
                 return true;

@@ -1,6 +1,5 @@
 package selfheal.listener;
 
-import java.net.InetAddress;
 import java.util.Optional;
 
 /**
@@ -8,10 +7,10 @@ import java.util.Optional;
  * or a terminal, no REMOTE_HOST) runs the listener under their own user, so can do nothing they could not do
  * anyway, and is let through the address check. A peer whose address cannot be told is refused.
  */
-record Peer(Optional<InetAddress> address, String label) {
+record Peer(Optional<IpAddress> address, String label) {
 
-    static Peer remote(InetAddress address) {
-        return new Peer(Optional.of(address), address.getHostAddress());
+    static Peer remote(IpAddress address) {
+        return new Peer(Optional.of(address), address.toString());
     }
 
     static Peer local() {

@@ -171,7 +171,7 @@ class CommandListenerTest {
                 new ByteArrayInputStream("foo-restart\n".getBytes(StandardCharsets.US_ASCII)));
         assertEquals("ERR denied\n", reply);
         assertEquals(List.of(), fx.runs());
-        assertTrue(fx.audit().get(0).contains("peer=" + AddressRange.parseAddress(address).getHostAddress()
+        assertTrue(fx.audit().get(0).contains("peer=" + AddressRange.parseAddress(address)
                 + " request=\"foo-restart\" decision=denied"), fx.audit().get(0));
     }
 

@@ -9,10 +9,15 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Instant;
+import java.time.ZoneOffset;
+import java.time.format.DateTimeFormatter;
+import java.time.temporal.ChronoUnit;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 import org.junit.jupiter.api.io.TempDir;
 
 /** What a fresh listener process does before it answers: who the peer is, and what ping costs. */
@@ -41,6 +46,17 @@ class StartupTest {
         assertEquals("1999-01-01T00:00:00.000Z", AuditLog.utc(Instant.parse("1999-01-01T00:00:00Z")));
     }
 
+    @ParameterizedTest
+    @ValueSource(strings = {"1970-01-01T00:00:00Z", "2000-02-29T23:59:59.999Z", "2024-02-29T12:00:00.5Z",
+        "2100-03-01T00:00:00.001Z", "1999-12-31T23:59:59.123456789Z", "2026-12-31T23:59:59.999Z",
+        "2400-02-29T01:02:03.004Z", "1969-12-31T23:59:59.900Z"})
+    void auditTimesAgreeWithJavaTimeOnEveryCalendarEdge(String instant) {
+        Instant t = Instant.parse(instant);
+        String expected = DateTimeFormatter.ofPattern("uuuu-MM-dd'T'HH:mm:ss.SSS'Z'").withZone(ZoneOffset.UTC)
+                .format(t.truncatedTo(ChronoUnit.MILLIS));
+        assertEquals(expected, AuditLog.utc(t));
+    }
+
     @Test
     void pingInAFreshJvmNeverLoadsCommonsExecAndAnswersFromAPipeAsLocal() throws Exception {
         ListenerFixture fx = new ListenerFixture(tmp);
@@ -59,6 +75,10 @@ class StartupTest {
         List<String> loaded = Files.readAllLines(classes);
         assertFalse(loaded.stream().anyMatch(l -> l.contains("org.apache.commons.exec")), "commons-exec loaded");
         assertFalse(loaded.stream().anyMatch(l -> l.contains("java.util.Formatter ")), "String.format used");
+        assertFalse(loaded.stream().anyMatch(l -> l.contains("java.net.InetAddress ")), "InetAddress initialised");
+        assertFalse(loaded.stream().anyMatch(l -> l.contains("java.time.LocalDateTime ")), "java.time dates used");
+        assertFalse(loaded.stream().anyMatch(l -> l.contains("java.nio.channels.spi.SelectorProvider ")),
+                "the inherited channel was asked for although stdin is a pipe");
         assertTrue(fx.audit().get(0).contains(" peer=local request=\"ping\" decision=ok"), fx.audit().get(0));
     }
 

@@ -1,8 +1,10 @@
 package selfheal.listener;
 
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 
+import java.net.InetAddress;
 import java.time.Duration;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
@@ -34,6 +36,35 @@ class ValuesTest {
     @ValueSource(strings = {"localhost", "example.org", "1.2.3", "1.2.3.4/", "1.2.3.4/x", "::1/129", "fe80::1%eth0"})
     void addressRangesRefuseNamesAndBadPrefixes(String text) {
         assertThrows(IllegalArgumentException.class, () -> AddressRange.parse(text));
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"127.0.0.1", "0.0.0.0", "255.255.255.255", "192.0.2.07", "::", "::1", "1::",
+        "2001:db8::7", "2001:DB8:0:0:0:0:0:7", "fe80::1:2:3:4:5:6", "1:2:3:4:5:6:7::", "::2:3:4:5:6:7:8",
+        "1:2:3:4:5:6:7:8", "::ffff:127.0.0.5", "::ffff:7f00:5", "::127.0.0.1", "64:ff9b::192.0.2.33",
+        "1:2:3:4:5:6:1.2.3.4", " 10.0.0.1 "})
+    void addressesParseExactlyAsInetAddressDoes(String text) throws Exception {
+        InetAddress expected = InetAddress.getByName(text.strip());
+        IpAddress parsed = IpAddress.parse(text);
+        assertArrayEquals(expected.getAddress(), octets(parsed));
+        assertEquals(expected.getHostAddress(), parsed.toString());
+        assertEquals(parsed, IpAddress.of(expected.getAddress()));
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"", "1.2.3", "1.2.3.4.5", "256.0.0.1", "1.2.3.-4", "1.2.3.4 5", "1234.1.1.1", "a.b.c.d",
+        ":", ":::", "1:::2", "1::2::3", ":1::2", "1::2:", "1:2:3:4:5:6:7", "1:2:3:4:5:6:7:8:9", "1:2:3:4:5:6:7::8",
+        "12345::1", "g::1", "1.2.3.4::1", "::1.2.3", "::1.2.3.4:5", "fe80::1%eth0", "localhost", "[::1]", "0x7f.0.0.1"})
+    void addressesThatAreNoLiteralsAreRefused(String text) {
+        assertThrows(IllegalArgumentException.class, () -> IpAddress.parse(text));
+    }
+
+    private static byte[] octets(IpAddress address) {
+        byte[] octets = new byte[address.length()];
+        for (int i = 0; i < octets.length; i++) {
+            octets[i] = address.octet(i);
+        }
+        return octets;
     }
 
     @ParameterizedTest
