@@ -13,13 +13,6 @@
 # where CRC-SIZE is `cksum` of the exact jar. A rebuilt or replaced jar has another name, so an old archive
 # is never offered to the JVM and never runs old classes; -Xlog:disable keeps any JVM complaint about an
 # archive (JDK 17 prints them on stdout) out of the plugin's output.
-#
-# Runtime images: make-archives also links, from each JDK that can (jlink), a java.base-only runtime
-# beside the jar, runtime-JAVA_RUNTIME_VERSION/, with its own archives tagged rtJAVA_RUNTIME_VERSION
-# instead of jdkJAVA_VERSION. Fewer modules and classes start faster. The image replaces the JDK it was linked from only
-# while that JDK is still the exact same build (vendor and runtime version in the image's release file):
-# after a JDK update the image is ignored, so a check never runs on an outdated copy of the JDK.
-# SELFHEAL_JAVA runs exactly the java it names, never an image.
 
 # JVM flags for a short-lived process; make-archives trains with the same ones. SELFHEAL_JAVA_OPTS is
 # appended (e.g. a larger -Xmx for a huge status document).
@@ -29,7 +22,7 @@
 #   -Xlog:disable          no unified-logging output on stdout (CDS/AOT warnings would corrupt the plugin line)
 #   -XX:ArchiveRelocationMode=0  map the archive at the address it was made for: since 17.0.x the JDK
 #                          relocates it to a random address by default (ASLR), which costs each start a few
-#                          ms of pointer patching. A hardening trade-off for processes that live under a
+#                          ms of pointer patching. A hardening trade-off for processes that live a tenth of a
 #                          second; SELFHEAL_JAVA_OPTS=-XX:ArchiveRelocationMode=1 restores the default.
 # (-Xshare:auto, the default, uses an archive if it maps and runs without it otherwise; it must not be
 # given explicitly, because JDK 25 refuses to start when -Xshare:* and -XX:AOTCache meet.)
@@ -39,28 +32,20 @@ selfheal_jvm_flags="-Xint -XX:-UsePerfData -Xmx64m -Xlog:disable -XX:+UnlockDiag
 # the start-up tuning, and no archive (make-archives trains only the per-check programs).
 selfheal_daemon_flags="-XX:TieredStopAtLevel=1 -XX:-UsePerfData -Xmx64m"
 
-# Reads JAVA_HOME/release (builtins only) and sets, empty where unknown: selfheal_major, selfheal_version
-# (JAVA_VERSION), selfheal_build ("IMPLEMENTOR JAVA_RUNTIME_VERSION": one exact JDK build), selfheal_image_of
-# (a runtime image's source build, from the SELFHEAL_IMAGE_OF line make-archives adds) and selfheal_tag,
-# the archive name's JDK part: jdkJAVA_VERSION, or rtRUNTIME_VERSION for an image (one per JDK build).
+# Sets selfheal_major and selfheal_version from JAVA_HOME/release (empty if unreadable). Builtins only.
 selfheal_read_release() {
-    selfheal_major= selfheal_version= selfheal_build= selfheal_image_of= selfheal_tag=
+    selfheal_major= selfheal_version=
     [ -r "$1/release" ] || return 0
-    implementor= runtime=
     while IFS= read -r line; do
-        value=${line#*=}
-        value=${value#\"}
-        value=${value%\"}
         case $line in
-            JAVA_VERSION=*) selfheal_version=$value ;;
-            IMPLEMENTOR=*) implementor=$value ;;
-            JAVA_RUNTIME_VERSION=*) runtime=$value ;;
-            SELFHEAL_IMAGE_OF=*) selfheal_image_of=$value ;;
+            JAVA_VERSION=*)
+                selfheal_version=${line#JAVA_VERSION=}
+                selfheal_version=${selfheal_version#\"}
+                selfheal_version=${selfheal_version%\"}
+                selfheal_major=${selfheal_version%%[!0-9]*}
+                return 0 ;;
         esac
     done < "$1/release"
-    selfheal_major=${selfheal_version%%[!0-9]*}
-    [ -z "$runtime" ] || selfheal_build="$implementor $runtime"
-    if [ -n "$selfheal_image_of" ]; then selfheal_tag=rt${selfheal_image_of##* }; else selfheal_tag=jdk$selfheal_version; fi
 }
 
 # selfheal_compute_jar_key JAR: sets selfheal_jar_key to "CRC-SIZE" of the jar's bytes, once (the one fork).
@@ -79,35 +64,14 @@ selfheal_archive_name() {
     [ -n "$selfheal_major" ] && [ "$selfheal_major" -ge 17 ] || return 0
     if [ "$selfheal_major" -ge 25 ]; then ext=aot; else ext=jsa; fi
     prefix=${1%.jar}.${2##*.}
-    for candidate in "$prefix".*".$selfheal_tag.$ext"; do
+    for candidate in "$prefix".*".jdk$selfheal_version.$ext"; do
         [ -r "$candidate" ] || return 0
         selfheal_compute_jar_key "$1" || return 0
-        if [ "$candidate" = "$prefix.$selfheal_jar_key.$selfheal_tag.$ext" ]; then
+        if [ "$candidate" = "$prefix.$selfheal_jar_key.jdk$selfheal_version.$ext" ]; then
             selfheal_archive=$candidate
             return 0
         fi
     done
-}
-
-# selfheal_use_image JAR MAIN HOME: if make-archives linked a runtime image of HOME's exact JDK build beside
-# the jar, and made an archive for this program in it, switch selfheal_java and selfheal_archive to it.
-# An image without an archive is not worth it (the JDK with its archive starts faster), and so programs
-# that make-archives never trains (the long-running demo worker) never run on an image.
-selfheal_use_image() {
-    selfheal_read_release "$3"
-    [ -n "$selfheal_build" ] || return 0
-    build=$selfheal_build
-    image=${1%/*}/runtime-${build##* }
-    [ -x "$image/bin/java" ] || return 0
-    selfheal_read_release "$image"
-    [ "$selfheal_image_of" = "$build" ] || return 0
-    jdk_archive=$selfheal_archive
-    selfheal_archive_name "$1" "$2" "$image"
-    if [ -n "$selfheal_archive" ]; then
-        selfheal_java=$image/bin/java
-    else
-        selfheal_archive=$jdk_archive
-    fi
 }
 
 # selfheal_pick_java JAR MAIN: sets selfheal_java (empty if none found) and selfheal_archive.
@@ -118,16 +82,8 @@ selfheal_pick_java() {
         selfheal_archive_name "$1" "$2" "${SELFHEAL_JAVA%/bin/java}"
         return 0
     fi
-    selfheal_pick_home "$1" "$2"
-    [ -z "$selfheal_home" ] || selfheal_use_image "$1" "$2" "$selfheal_home"
-}
-
-# selfheal_pick_home JAR MAIN: sets selfheal_home (the JDK chosen, empty if none), selfheal_java and
-# selfheal_archive (that JDK's own archive).
-selfheal_pick_home() {
-    selfheal_home=
     if [ -n "${JAVA_HOME:-}" ] && [ -x "$JAVA_HOME/bin/java" ]; then
-        selfheal_home=$JAVA_HOME selfheal_java=$JAVA_HOME/bin/java
+        selfheal_java=$JAVA_HOME/bin/java
         selfheal_archive_name "$1" "$2" "$JAVA_HOME"
         return 0
     fi
@@ -138,7 +94,7 @@ selfheal_pick_home() {
         IFS= read -r home < "$marker" && [ -x "$home/bin/java" ] || break
         selfheal_archive_name "$1" "$2" "$home"
         if [ -n "$selfheal_archive" ]; then
-            selfheal_home=$home selfheal_java=$home/bin/java
+            selfheal_java=$home/bin/java
             return 0
         fi
     done
@@ -156,9 +112,9 @@ selfheal_pick_home() {
         fi
     done
     if [ -n "$best_archive" ]; then
-        selfheal_home=$best_archive selfheal_java=$best_archive/bin/java selfheal_archive=$best_archive_file
+        selfheal_java=$best_archive/bin/java selfheal_archive=$best_archive_file
     elif [ -n "$best" ]; then
-        selfheal_home=$best selfheal_java=$best/bin/java selfheal_archive=
+        selfheal_java=$best/bin/java selfheal_archive=
     else
         selfheal_java=$(command -v java 2>/dev/null) || selfheal_java=
         selfheal_archive=

@@ -39,7 +39,7 @@ public record StandardArgs(String hostname, int port, Duration timeout, int verb
 
     /** Reads the standard options from a parsed command line, validating them. */
     public static StandardArgs from(CommandLine cmd, String defaultHost, int defaultPort) throws UsageException {
-        String host = cmd.getOptionValue("H", defaultHost).trim();
+        String host = valueOr(cmd, "H", defaultHost).trim();
         if (host.isEmpty() || host.startsWith("-")) {
             throw new UsageException("bad --hostname '" + host + "'");
         }
@@ -94,5 +94,15 @@ public record StandardArgs(String hostname, int port, Duration timeout, int verb
             // falls through to the usage error
         }
         throw new UsageException("bad " + option + " '" + text + "': expected a positive number of seconds");
+    }
+
+    /**
+     * The option's value, or the default when it is absent. Not commons-cli's getOptionValue(name, default):
+     * that wraps the default in a capturing lambda, whose first use spins a class at run time, milliseconds
+     * on every check.
+     */
+    public static String valueOr(CommandLine cmd, String option, String defaultValue) {
+        String value = cmd.getOptionValue(option);
+        return value == null ? defaultValue : value;
     }
 }

@@ -58,7 +58,7 @@ record WorkerOptions(
     static WorkerOptions from(CommandLine cmd) throws UsageException {
         boolean ssl = cmd.hasOption("S") || cmd.hasOption("ca-file");
         StandardArgs standard = StandardArgs.from(cmd, DEFAULT_HOST, ssl ? 443 : 80);
-        Endpoint endpoint = Endpoint.parse(ssl, standard.hostname(), standard.port(), cmd.getOptionValue("u", "/health"));
+        Endpoint endpoint = Endpoint.parse(ssl, standard.hostname(), standard.port(), StandardArgs.valueOr(cmd, "u", "/health"));
         List<Map.Entry<String, String>> headers = new ArrayList<>();
         for (String h : values(cmd, "k")) {
             int colon = h.indexOf(':');
