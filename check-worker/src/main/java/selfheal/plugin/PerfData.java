@@ -1,6 +1,5 @@
 package selfheal.plugin;
 
-import java.math.BigDecimal;
 import java.util.Set;
 
 /**
@@ -66,11 +65,48 @@ public record PerfData(String label, double value, String uom, Thresholds thresh
         return String.join(";", java.util.Arrays.copyOf(fields, last + 1));
     }
 
-    /** Plain decimal notation, no exponent, no trailing zeros. */
+    /**
+     * Plain decimal notation, no exponent, no trailing zeros: Double.toString's digits with its exponent
+     * written out. By hand rather than through BigDecimal, whose first use costs a check 1 ms interpreted on
+     * JDK 17 and 60 ms on JDK 25.
+     */
     public static String number(double v) {
+        if (!Double.isFinite(v)) {
+            throw new NumberFormatException("not a finite number: " + v);
+        }
         if (v == 0) {
             return "0";
         }
-        return new BigDecimal(Double.toString(v)).stripTrailingZeros().toPlainString();
+        String text = Double.toString(v); // "-12.5", "1.0E-7", "1.5E9": one digit before the point when E
+        String sign = text.startsWith("-") ? "-" : "";
+        int e = text.indexOf('E');
+        String mantissa = text.substring(sign.length(), e < 0 ? text.length() : e);
+        int dot = mantissa.indexOf('.');
+        String digits = mantissa.substring(0, dot) + mantissa.substring(dot + 1);
+        int point = dot + (e < 0 ? 0 : Integer.parseInt(text.substring(e + 1))); // digits before the point
+        StringBuilder plain = new StringBuilder(sign);
+        if (point <= 0) {
+            plain.append("0.").append("0".repeat(-point)).append(digits);
+        } else if (point >= digits.length()) {
+            plain.append(digits).append("0".repeat(point - digits.length()));
+        } else {
+            plain.append(digits, 0, point).append('.').append(digits, point, digits.length());
+        }
+        return trimZeros(plain);
+    }
+
+    /** Without trailing zeros after a decimal point, nor the point itself when nothing follows it. */
+    private static String trimZeros(StringBuilder plain) {
+        if (plain.indexOf(".") < 0) {
+            return plain.toString();
+        }
+        int end = plain.length();
+        while (plain.charAt(end - 1) == '0') {
+            end--;
+        }
+        if (plain.charAt(end - 1) == '.') {
+            end--;
+        }
+        return plain.substring(0, end);
     }
 }

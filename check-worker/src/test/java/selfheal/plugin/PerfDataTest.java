@@ -14,9 +14,24 @@ class PerfDataTest {
     @CsvSource({
         "0, 0", "-0.0, 0", "1, 1", "1.50, 1.5", "0.000123, 0.000123", "1e-7, 0.0000001", "1.5e9, 1500000000",
         "123456789012, 123456789012", "-42.25, -42.25", "1e21, 1000000000000000000000",
+        "10, 10", "100.5, 100.5", "0.1, 0.1", "-0.00042, -0.00042", "1234567.125, 1234567.125",
+        "1.25e-10, 0.000000000125", "-3e22, -30000000000000000000000", "0.006389, 0.006389", "9.99e6, 9990000",
     })
     void numbersNeverUseScientificNotation(double value, String text) {
         assertEquals(text, PerfData.number(value));
+    }
+
+    @ParameterizedTest
+    @ValueSource(doubles = {0.1, 0.000123, 1e-7, 1.5e9, 123.456, 1e21, -42.25, 4.9e-324, 1.7976931348623157e308, 0.006389})
+    void theTextReadsBackAsTheSameNumber(double value) {
+        assertEquals(value, Double.parseDouble(PerfData.number(value)));
+        assertEquals(-1, PerfData.number(value).indexOf('E'));
+    }
+
+    @Test
+    void nonFiniteNumbersHaveNoText() {
+        assertThrows(NumberFormatException.class, () -> PerfData.number(Double.NaN));
+        assertThrows(NumberFormatException.class, () -> PerfData.number(Double.POSITIVE_INFINITY));
     }
 
     @Test
