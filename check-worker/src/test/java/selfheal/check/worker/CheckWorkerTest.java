@@ -325,6 +325,31 @@ class CheckWorkerTest {
     }
 
     @Test
+    void anIpv6LiteralIsReachedAndNamedInBracketsInTheHostHeader() throws IOException {
+        InetAddress loopback6 = InetAddress.getByName("::1");
+        try (ServerSocket probe = new ServerSocket(0, 1, loopback6)) {
+            // bound: the machine has IPv6 loopback
+        } catch (IOException e) {
+            org.junit.jupiter.api.Assumptions.abort("no IPv6 loopback here: " + e.getMessage());
+        }
+        String[] host = new String[1];
+        try (TestEndpoint v6 = new TestEndpoint(com.sun.net.httpserver.HttpServer.create(
+                new java.net.InetSocketAddress(loopback6, 0), 0))) {
+            v6.route("/health", exchange -> {
+                host[0] = exchange.getRequestHeaders().getFirst("Host");
+                TestEndpoint.send(exchange, 200, "application/health+json", HEALTH_PASS);
+            });
+            ByteArrayOutputStream bytes = new ByteArrayOutputStream();
+            int code = new CheckWorker(CLOCK).run(new String[] {"-H", "::1", "-p", String.valueOf(v6.port()), "-v"},
+                    new PrintStream(bytes, true, StandardCharsets.UTF_8));
+            String output = bytes.toString(StandardCharsets.UTF_8);
+            assertEquals(0, code, output);
+            assertEquals("[::1]:" + v6.port(), host[0], output);
+            assertTrue(output.contains("GET http://[::1]:" + v6.port() + "/health -> HTTP 200 OK"), output);
+        }
+    }
+
+    @Test
     void verbosityAddsTheRequestAndTheBody() {
         Run r = run("-u", "/k8s/ok", "-vv");
         assertTrue(r.output().contains("\nGET http://127.0.0.1:" + endpoint.port() + "/k8s/ok -> HTTP 200 OK, text/plain, 2 chars\nbody: ok\n"), r.output());
