@@ -17,6 +17,8 @@ import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 
 /**
  * Black-box: runs bin/check_worker and bin/check_listener as separate processes with an empty
@@ -69,6 +71,32 @@ class LauncherIT {
         assertEquals(0, r.code(), r.stdout());
         assertTrue(r.firstLine().startsWith("WORKER OK - health+json pass, 2 checks, HTTP 200 OK in T s | 'time'=Ts;;;0 'worker:heartbeat age'="), r.stdout());
         assertEquals("", r.stderr());
+    }
+
+    /** The launcher finds its jar however Nagios names it: by path, relatively, through a symlink, or bare. */
+    @ParameterizedTest
+    @ValueSource(strings = {"absolute", "relative", "symlink", "bare-name"})
+    void checkWorkerRunsHoweverItIsCalled(String how) throws Exception {
+        Path link = Files.createTempDirectory("launcher-it").resolve("check_worker");
+        try {
+            ProcessBuilder pb = switch (how) {
+                case "absolute" -> new ProcessBuilder(BIN.resolve("check_worker").toString());
+                case "relative" -> new ProcessBuilder("bin/check_worker");
+                case "symlink" -> new ProcessBuilder(Files.createSymbolicLink(link, BIN.resolve("check_worker")).toString());
+                default -> new ProcessBuilder("sh", "check_worker").directory(BIN.toFile());
+            };
+            pb.command().addAll(List.of("-H", "127.0.0.1", "-p", String.valueOf(endpoint.port())));
+            pb.environment().clear();
+            Process p = pb.redirectError(ProcessBuilder.Redirect.DISCARD).start();
+            p.getOutputStream().close();
+            String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+            assertTrue(p.waitFor(30, TimeUnit.SECONDS), "plugin did not finish");
+            assertEquals(0, p.exitValue(), out);
+            assertTrue(out.startsWith("WORKER OK - health+json pass"), out);
+        } finally {
+            Files.deleteIfExists(link);
+            Files.delete(link.getParent());
+        }
     }
 
     @Test
