@@ -58,7 +58,7 @@ for built in check-worker/target/check-worker.jar command-listener/target/comman
 done
 for part in check-worker/bin/check_worker check-worker/bin/check_listener command-listener/bin/command-listener \
     launcher/launch.sh launcher/make-archives nagios-config/selfheal-event-handler nagios-config/nagios/selfheal-commands.cfg \
-    nagios-config/nagios/selfheal-templates.cfg xinetd.d/selfheal services.fragment \
+    nagios-config/nagios/selfheal-templates.cfg xinetd.d/selfheal xinetd.d/selfheal-resident services.fragment \
     command-listener/examples/listener.properties uninstall; do
     [ -r "$src/$part" ] || die "$part missing from the checkout"
 done
@@ -126,6 +126,7 @@ for unit in "$src"/systemd/*; do
     [ -e "$unit" ] || continue
     put_edited 644 "$unit" "$SHAREDIR/systemd/$(basename "$unit")" "$paths"
 done
+put_edited 644 "$src/xinetd.d/selfheal-resident" "$SHAREDIR/xinetd.d/selfheal-resident" "$paths"
 put 644 "$src/services.fragment" "$SHAREDIR/services.fragment"
 listener_example=$SHAREDIR/listener.properties.example
 put_edited 644 "$src/command-listener/examples/listener.properties" "$listener_example" \

@@ -124,16 +124,35 @@ public final class CommandListener {
     }
 
     private int serve(InputStream in, OutputStream out, Path configFile) {
+        Connection conn;
+        try {
+            conn = connection.get();
+        } catch (RuntimeException | Error e) {
+            conn = null;
+        }
+        if (conn != null && conn.listening() != null) {
+            return new ResidentListener(this, conn.listening(), configFile).run();
+        }
+        return serve(conn, in, out, configFile);
+    }
+
+    /**
+     * One request on one connection (null: the connection could not even be identified, so the request is
+     * answered ERR internal): read, decide, run, audit, reply, close. Used by each per-connection process and
+     * by each connection of a {@link ResidentListener}.
+     */
+    int serve(Connection conn, InputStream in, OutputStream out, Path configFile) {
         long start = System.nanoTime();
         Instant time = clock.instant();
-        Connection conn = null;
         Handled handled;
         Optional<Path> audit = Optional.empty();
         try {
-            conn = connection.get();
+            if (conn == null) {
+                throw new IllegalStateException("the connection could not be identified");
+            }
             ListenerConfig config = ListenerConfig.load(configFile);
             audit = Optional.of(config.auditLog());
-            handled = handle(in, conn.peer(), config);
+            handled = handle(in, conn, config);
         } catch (ConfigException e) {
             audit = ListenerConfig.auditLogOf(configFile);
             handled = unconfigured(in, "configuration: " + e.getMessage());
@@ -171,7 +190,15 @@ public final class CommandListener {
         }
     }
 
-    private Handled handle(InputStream in, Peer peer, ListenerConfig config) {
+    private Handled handle(InputStream in, Connection conn, ListenerConfig config) {
+        Peer peer = conn.peer();
+        if (conn.accepted() && !peer.allowedBy(config)) {
+            // A resident listener serves few connections at once: a refused peer must not hold one of them for
+            // read.timeout, so it is turned away before a byte is read.
+            // lineComplete true: no reader is left blocked, so whatever did arrive is drained before the close.
+            return new Handled(Reply.error(Reply.Reason.DENIED), null, null, null,
+                    "peer not in allow; refused before reading (resident)", true);
+        }
         byte[] line = null;
         Handled unread = null;
         try {
@@ -267,7 +294,9 @@ public final class CommandListener {
             List<String> lines = new ArrayList<>();
             lines.add("OK " + file + ": " + config.commands().size() + " commands, allow " + config.allow()
                     + ", state.dir " + config.stateDir() + ", audit.log " + config.auditLog()
-                    + ", read.timeout " + Reply.seconds(config.readTimeout().toMillis() / 1000.0));
+                    + ", read.timeout " + Reply.seconds(config.readTimeout().toMillis() / 1000.0)
+                    + ", resident.idle " + Reply.seconds(config.residency().idle().toMillis() / 1000.0)
+                    + ", resident.connections " + config.residency().connections());
             for (AllowedCommand c : config.commands().values()) {
                 lines.add("  " + c.name() + " = " + c.executable()
                         + (c.fixedArgs().isEmpty() ? "" : " " + String.join(" ", c.fixedArgs()))

@@ -7,28 +7,40 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
 import java.net.InetSocketAddress;
+import java.net.Socket;
 import java.net.SocketAddress;
 import java.nio.channels.Channel;
+import java.nio.channels.ServerSocketChannel;
 import java.nio.channels.SocketChannel;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Map;
 
 /**
- * What this process was started on: a socket from xinetd or systemd (peer known), or a pipe from an operator.
- * Knows how to end the connection right after the reply, so that a client such as {@code nc -N} reads EOF
- * without waiting for the JVM's exit and teardown (a few milliseconds of every request).
+ * What a request arrives on: a socket from xinetd or systemd (peer known), a pipe from an operator, or a
+ * connection a {@link ResidentListener} accepted. Knows how to end the connection right after the reply, so
+ * that a client such as {@code nc -N} reads EOF without waiting for the JVM's exit and teardown (a few
+ * milliseconds of every request). A process handed a listening socket instead has {@link #listening()}.
  */
 final class Connection {
+    /** What xinetd puts in REMOTE_HOST when it has not accepted the connection itself ({@code wait = yes}). */
+    static final String NO_ADDRESS = "<no address>";
+
     private final Peer peer;
     private final SocketChannel socket;
     /** Whether the streams given to {@link #finish} are this process's own stdin and stdout. */
     private final boolean ownStreams;
+    private final ServerSocketChannel listening;
 
-    private Connection(Peer peer, SocketChannel socket, boolean ownStreams) {
+    private Connection(Peer peer, SocketChannel socket, boolean ownStreams, ServerSocketChannel listening) {
         this.peer = peer;
         this.socket = socket;
         this.ownStreams = ownStreams;
+        this.listening = listening;
+    }
+
+    private Connection(Peer peer, SocketChannel socket, boolean ownStreams) {
+        this(peer, socket, ownStreams, null);
     }
 
     /** For tests: a known peer, in-memory streams, nothing to shut down. */
@@ -36,17 +48,23 @@ final class Connection {
         return new Connection(peer, null, false);
     }
 
+    /** A connection a resident listener accepted: closed entirely by {@link #finish}. */
+    static Connection accepted(Socket client) {
+        return new Connection(peerOf(client.getRemoteSocketAddress()), client.getChannel(), false);
+    }
+
     /**
      * REMOTE_HOST as xinetd sets it; otherwise, if stdin is a socket, the peer of the inherited socket (systemd
-     * Accept=yes and systemd-socket-activate set no variable); otherwise (a pipe or a terminal) a local
-     * operator. REMOTE_HOST goes first, and /proc is asked whether stdin is a socket at all, because asking
+     * Accept=yes and systemd-socket-activate set no variable), or the listening socket itself (xinetd wait = yes,
+     * which sets REMOTE_HOST to {@value #NO_ADDRESS}; systemd Accept=no); otherwise (a pipe or a terminal) a
+     * local operator. REMOTE_HOST goes first, and /proc is asked whether stdin is a socket at all, because asking
      * for the inherited channel costs a fresh JVM some 30 ms (selector provider set-up). REMOTE_HOST is safe:
      * only whoever starts the listener sets its environment, and such a local user could equally run it on a
      * pipe.
      */
     static Connection inherited(Map<String, String> env) {
         String host = env.get("REMOTE_HOST");
-        if (host != null && !host.isBlank()) {
+        if (host != null && !host.isBlank() && !host.equals(NO_ADDRESS)) {
             try {
                 return new Connection(Peer.remote(AddressRange.parseAddress(host)), null, true);
             } catch (IllegalArgumentException e) {
@@ -59,13 +77,12 @@ final class Connection {
         SocketChannel socket = null;
         try {
             Channel channel = System.inheritedChannel();
+            if (channel instanceof ServerSocketChannel server) {
+                return new Connection(Peer.local(), null, true, server);
+            }
             if (channel instanceof SocketChannel s) {
                 socket = s;
-                SocketAddress remote = s.getRemoteAddress();
-                if (remote instanceof InetSocketAddress inet) {
-                    IpAddress address = IpAddress.of(inet.getAddress().getAddress());
-                    return new Connection(Peer.remote(address), socket, true);
-                }
+                return new Connection(peerOf(s.getRemoteAddress()), socket, true);
             }
         } catch (IOException | RuntimeException e) {
             // Not a socket we can use: a pipe or a terminal.
@@ -73,8 +90,29 @@ final class Connection {
         return new Connection(socket == null ? Peer.local() : Peer.unknown("socket"), socket, true);
     }
 
+    /** A socket's peer; unknown (so denied) unless it is an IP address. */
+    private static Peer peerOf(SocketAddress remote) {
+        if (remote instanceof InetSocketAddress inet && inet.getAddress() != null) {
+            return Peer.remote(IpAddress.of(inet.getAddress().getAddress()));
+        }
+        return Peer.unknown("socket");
+    }
+
     Peer peer() {
         return peer;
+    }
+
+    /** Whether a resident listener accepted this connection (and so shares its process with others). */
+    boolean accepted() {
+        return !ownStreams && socket != null;
+    }
+
+    /**
+     * The listening socket this process was handed instead of a connection (xinetd {@code wait = yes},
+     * systemd {@code Accept=no}), or null.
+     */
+    ServerSocketChannel listening() {
+        return listening;
     }
 
     /**
@@ -99,6 +137,10 @@ final class Connection {
             }
         }
         if (!ownStreams) {
+            if (socket != null) {
+                // An accepted connection: closing it also wakes a reader still blocked past its deadline.
+                close(socket);
+            }
             return;
         }
         boolean stderrIsClient = isSameSocket(2, 1) || isSameSocket(2, 0);

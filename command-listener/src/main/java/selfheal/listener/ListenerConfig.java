@@ -23,7 +23,15 @@ import java.util.regex.PatternSyntaxException;
  * reports every problem, one message each. See README.md for every key and its default.
  */
 record ListenerConfig(Map<String, AllowedCommand> commands, List<AddressRange> allow, Path stateDir,
-                      Path auditLog, Duration readTimeout) {
+                      Path auditLog, Duration readTimeout, Residency residency) {
+
+    /**
+     * How a resident listener (one handed a listening socket, see {@link ResidentListener}) behaves: it exits
+     * after {@code idle} without a connection, and serves at most {@code connections} at once.
+     */
+    record Residency(Duration idle, int connections) {
+        static final Residency DEFAULT = new Residency(Duration.ofMinutes(10), 4);
+    }
 
     static final Path DEFAULT_FILE = Path.of("/etc/selfheal/listener.properties");
     static final String DEFAULT_ALLOW = "127.0.0.1, ::1";
@@ -33,7 +41,8 @@ record ListenerConfig(Map<String, AllowedCommand> commands, List<AddressRange> a
     static final Duration DEFAULT_COMMAND_TIMEOUT = Duration.ofSeconds(60);
     static final Set<String> RESERVED = Set.of("ping", "help");
 
-    private static final Set<String> GLOBAL_KEYS = Set.of("allow", "state.dir", "audit.log", "read.timeout");
+    private static final Set<String> GLOBAL_KEYS = Set.of("allow", "state.dir", "audit.log", "read.timeout",
+            "resident.idle", "resident.connections");
     private static final Set<String> COMMAND_ATTRIBUTES =
             Set.of("args", "timeout", "budget", "group", "dir", "accepts");
     private static final int OTHERS_WRITE = 0002;
@@ -100,6 +109,11 @@ record ListenerConfig(Map<String, AllowedCommand> commands, List<AddressRange> a
         Path auditLog = auditLog(values.getOrDefault("audit.log", DEFAULT_AUDIT_LOG), problems);
         Duration readTimeout = seconds("read.timeout", values.get("read.timeout"), DEFAULT_READ_TIMEOUT,
                 Duration.ofSeconds(60), problems);
+        Residency residency = new Residency(
+                seconds("resident.idle", values.get("resident.idle"), Residency.DEFAULT.idle(),
+                        Duration.ofDays(1), problems),
+                count("resident.connections", values.get("resident.connections"),
+                        Residency.DEFAULT.connections(), 32, problems));
 
         Map<String, AllowedCommand> commands = new TreeMap<>();
         for (String key : values.keySet()) {
@@ -117,7 +131,7 @@ record ListenerConfig(Map<String, AllowedCommand> commands, List<AddressRange> a
         if (!problems.isEmpty()) {
             throw new ConfigException(problems);
         }
-        return new ListenerConfig(commands, allow, stateDir, auditLog, readTimeout);
+        return new ListenerConfig(commands, allow, stateDir, auditLog, readTimeout, residency);
     }
 
     private static void checkKeys(Map<String, String> values, List<String> problems) {
@@ -127,6 +141,7 @@ record ListenerConfig(Map<String, AllowedCommand> commands, List<AddressRange> a
             }
             if (!key.startsWith("command.")) {
                 problems.add(key + ": unknown key (known: allow, state.dir, audit.log, read.timeout,"
+                        + " resident.idle, resident.connections,"
                         + " command.<name>[.args|.timeout|.budget|.group|.dir|.accepts])");
                 continue;
             }
@@ -274,5 +289,21 @@ record ListenerConfig(Map<String, AllowedCommand> commands, List<AddressRange> a
             problems.add(key + ": '" + value + "' is not a number of seconds");
             return fallback;
         }
+    }
+
+    private static int count(String key, String value, int fallback, int max, List<String> problems) {
+        if (value == null) {
+            return fallback;
+        }
+        try {
+            int n = Integer.parseInt(value);
+            if (n >= 1 && n <= max) {
+                return n;
+            }
+        } catch (NumberFormatException e) {
+            // reported below, as an out-of-range number is
+        }
+        problems.add(key + ": '" + value + "' is not a whole number from 1 to " + max);
+        return fallback;
     }
 }

@@ -15,44 +15,55 @@ class XinetdIT extends ListenerStackIT {
     @Override
     void startStack() throws Exception {
         openPort = freePort();
-        Path conf = dir.resolve("xinetd.conf");
-        Path log = dir.resolve("xinetd.log");
-        String user = System.getProperty("user.name");
         // The service as in xinetd.d/selfheal, but UNLISTED on a free port, and a second one whose only_from
         // also lets 127.0.0.2 in, so that the program's own allow list is what refuses it.
-        Files.writeString(conf, "defaults\n{\n}\n"
-                + service("selfheal", port, "127.0.0.1", user)
-                + service("selfheal-open", openPort, "127.0.0.1 127.0.0.2", user));
+        startXinetd(service("selfheal", SHIPPED, port, perConnection("127.0.0.1"))
+                + service("selfheal-open", SHIPPED, openPort, perConnection("127.0.0.1 127.0.0.2")), 2);
+    }
+
+    /** Runs a private xinetd in the foreground with these services; waits until it serves them all. */
+    void startXinetd(String services, int count) throws Exception {
+        Path conf = dir.resolve("xinetd.conf");
+        Path log = dir.resolve("xinetd.log");
+        Files.writeString(conf, "defaults\n{\n}\n" + services);
         ProcessBuilder pb = new ProcessBuilder(XINETD.toString(), "-dontfork", "-f", conf.toString(),
                 "-pidfile", dir.resolve("xinetd.pid").toString(), "-filelog", log.toString())
                 .redirectOutput(dir.resolve("xinetd.out").toFile())
                 .redirectErrorStream(true);
         pb.environment().put("JAVA_TOOL_OPTIONS", JVM_NOISE);
         started.add(pb.start());
-        awaitText(log, "Started working: 2 available services", Duration.ofSeconds(10));
+        awaitText(log, "Started working: " + count + " available service" + (count == 1 ? "" : "s"),
+                Duration.ofSeconds(10));
     }
 
-    /**
-     * The shipped xinetd.d/selfheal, with only what a private test instance must change: the name, type
-     * UNLISTED and a free port, this user, the launcher in this checkout, the test config, the peers, limits
-     * loose enough for the suite, and JAVA_TOOL_OPTIONS passed through to prove the JVM's chatter stays off
-     * the socket. Every other attribute is used as shipped, so a broken shipped file fails this test.
-     */
-    private String service(String name, int servicePort, String onlyFrom, String user) throws Exception {
+    /** The per-connection limits, loose enough for the suite. */
+    private static Map<String, String> perConnection(String onlyFrom) {
         Map<String, String> overrides = new LinkedHashMap<>();
-        overrides.put("type", "UNLISTED");
-        overrides.put("port", Integer.toString(servicePort));
-        overrides.put("bind", "127.0.0.1");
-        overrides.put("user", user);
-        overrides.put("server", LAUNCHER.toString());
-        overrides.put("server_args", "--config " + config);
         overrides.put("only_from", onlyFrom);
         overrides.put("instances", "20");
         overrides.put("per_source", "20");
         overrides.put("cps", "500 1");
+        return overrides;
+    }
+
+    /**
+     * A shipped xinetd service file, with only what a private test instance must change: the name, type
+     * UNLISTED and a free port, this user, the launcher in this checkout, the test config, the given
+     * overrides, and JAVA_TOOL_OPTIONS passed through to prove the JVM's chatter stays off the socket. Every
+     * other attribute is used as shipped, so a broken shipped file fails this test.
+     */
+    String service(String name, Path shipped, int servicePort, Map<String, String> more) throws Exception {
+        Map<String, String> overrides = new LinkedHashMap<>();
+        overrides.put("type", "UNLISTED");
+        overrides.put("port", Integer.toString(servicePort));
+        overrides.put("bind", "127.0.0.1");
+        overrides.put("user", System.getProperty("user.name"));
+        overrides.put("server", LAUNCHER.toString());
+        overrides.put("server_args", "--config " + config);
+        overrides.putAll(more);
         overrides.put("passenv", "JAVA_TOOL_OPTIONS");
         StringBuilder text = new StringBuilder("service " + name + "\n{\n");
-        for (String line : Files.readAllLines(SHIPPED)) {
+        for (String line : Files.readAllLines(shipped)) {
             String t = line.strip();
             if (t.isEmpty() || t.startsWith("#") || t.startsWith("service") || t.equals("{") || t.equals("}")) {
                 continue;

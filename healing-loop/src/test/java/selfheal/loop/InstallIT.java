@@ -40,7 +40,7 @@ class InstallIT {
                 "/etc/xinetd.d/selfheal", "/etc/selfheal/listener.properties",
                 PREFIX + "/share/selfheal/icinga2/selfheal.conf", PREFIX + "/share/selfheal/nagios/selfheal-foo.cfg",
                 PREFIX + "/share/selfheal/services.fragment", PREFIX + "/share/selfheal/sudoers.example",
-                LIB + "/install.manifest")) {
+                PREFIX + "/share/selfheal/xinetd.d/selfheal-resident", LIB + "/install.manifest")) {
             assertTrue(Files.isRegularFile(dest.resolve(file.substring(1))), file + " not installed");
         }
         for (String program : List.of("check_worker", "check_listener", "command-listener",
@@ -57,6 +57,9 @@ class InstallIT {
         String xinetd = Files.readString(dest.resolve("etc/xinetd.d/selfheal"));
         assertTrue(xinetd.contains("server          = " + LIB + "/command-listener\n"), xinetd);
         assertTrue(xinetd.contains("--config /etc/selfheal/listener.properties"), xinetd);
+        String resident = Files.readString(
+                dest.resolve(PREFIX.substring(1) + "/share/selfheal/xinetd.d/selfheal-resident"));
+        assertTrue(resident.contains("server          = " + LIB + "/command-listener\n"), resident);
         assertTrue(Files.readString(services).matches("ssh\t\t22/tcp\nselfheal\\s+5669/tcp.*\n"),
                 Files.readString(services));
 
