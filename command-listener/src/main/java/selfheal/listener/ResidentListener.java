@@ -7,19 +7,27 @@ import java.net.SocketTimeoutException;
 import java.nio.channels.ServerSocketChannel;
 import java.nio.file.Path;
 import java.util.concurrent.Semaphore;
+import java.util.concurrent.atomic.AtomicLong;
 
 /**
  * The listener handed a listening socket instead of a connection (xinetd {@code wait = yes}, systemd
  * {@code Accept=no}): one JVM accepts connection after connection and serves each exactly as a per-connection
  * process would (configuration re-read, allow, lock, budget, audit, reply, close), so the JVM's start is paid
  * once per busy period instead of once per request. At most {@code resident.connections} are served at once;
- * more wait in the kernel's backlog. After {@code resident.idle} without a connection, and with none running,
- * it exits: its starter listens again and starts a fresh one for the next connection.
+ * more wait in the kernel's backlog. After {@code resident.idle} without a connection, counted from the
+ * last one's end, it exits: its starter listens again and starts a fresh one for the next connection. It also stops listening
+ * within {@link #WATCH_MILLIS} ms once its starter has gone (xinetd stopped or restarting), because it would
+ * otherwise hold the port that a new xinetd must bind.
  */
 final class ResidentListener {
+    /** How often the accept loop looks whether its starter is still there. */
+    private static final long WATCH_MILLIS = 200;
+
     private final CommandListener listener;
     private final ServerSocketChannel server;
     private final Path configFile;
+    /** When the last connection was accepted or ended: the idle time counts from there. */
+    private final AtomicLong lastActivity = new AtomicLong(System.nanoTime());
 
     ResidentListener(CommandListener listener, ServerSocketChannel server, Path configFile) {
         this.listener = listener;
@@ -27,7 +35,7 @@ final class ResidentListener {
         this.configFile = configFile;
     }
 
-    /** Serves until idle; 0 then, 1 if the listening socket fails (the starter then starts another). */
+    /** Serves until idle or orphaned; 0 then, 1 if the listening socket fails (the starter starts another). */
     int run() {
         // Read once: the limits of this run. Every connection re-reads the whole file for its request.
         ListenerConfig.Residency limits;
@@ -36,28 +44,48 @@ final class ResidentListener {
         } catch (ConfigException e) {
             limits = ListenerConfig.Residency.DEFAULT; // every request will answer ERR internal and say why
         }
+        ProcessHandle starter = ProcessHandle.current().parent().orElse(null);
         Semaphore slots = new Semaphore(limits.connections());
         ServerSocket socket = server.socket();
+        long idle = limits.idle().toMillis();
         while (true) {
             slots.acquireUninterruptibly();
+            boolean noneRunning = slots.availablePermits() == limits.connections() - 1;
+            long left = idle - (System.nanoTime() - lastActivity.get()) / 1_000_000;
+            if (left <= 0 && noneRunning) {
+                return 0;
+            }
+            if (starter != null && !starter.isAlive()) {
+                // xinetd is gone (stopped, or restarting): let go of its port at once, so that a new xinetd can
+                // bind it, and finish what is running.
+                return stop(slots, limits, 0);
+            }
             Socket client;
             try {
-                socket.setSoTimeout((int) Math.min(Integer.MAX_VALUE, limits.idle().toMillis()));
+                socket.setSoTimeout((int) (left > 0 ? Math.min(left, WATCH_MILLIS) : WATCH_MILLIS));
                 client = socket.accept();
+                lastActivity.set(System.nanoTime());
             } catch (SocketTimeoutException e) {
                 slots.release();
-                if (slots.availablePermits() == limits.connections()) {
-                    return 0;
-                }
-                continue; // idle here, but a command is still running: wait for it
+                continue;
             } catch (IOException | RuntimeException e) {
-                slots.release();
-                slots.acquireUninterruptibly(limits.connections()); // let running requests finish first
-                return 1;
+                return stop(slots, limits, 1);
             }
             Thread worker = new Thread(new Serving(client, slots), "connection");
             worker.start();
         }
+    }
+
+    /** Closes the listening socket, waits for the connections being served, and returns {@code code}. */
+    private int stop(Semaphore slots, ListenerConfig.Residency limits, int code) {
+        try {
+            server.close();
+        } catch (IOException e) {
+            // closed already: either way this process no longer listens
+        }
+        slots.release();
+        slots.acquireUninterruptibly(limits.connections());
+        return code;
     }
 
     /** One accepted connection, served on its own thread; gives its slot back however it ends. */
@@ -83,6 +111,7 @@ final class ResidentListener {
                 } catch (IOException e) {
                     // already closed by the reply's end
                 }
+                lastActivity.set(System.nanoTime());
                 slots.release();
             }
         }

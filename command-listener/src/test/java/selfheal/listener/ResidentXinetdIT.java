@@ -3,10 +3,12 @@ package selfheal.listener;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Map;
+import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.junit.jupiter.api.Test;
@@ -60,6 +62,29 @@ class ResidentXinetdIT extends XinetdIT {
         assertEquals("OK pong\n", nc("ping\n"));
         var after = Files.readAllLines(audit);
         assertTrue(!pid(after.get(after.size() - 1)).equals(first), "a new process after the idle exit");
+    }
+
+    /**
+     * Debian's init script stops xinetd with SIGQUIT, which leaves its servers running, and restarts it at
+     * once: the resident listener must let go of the port so that the new xinetd can bind it. (SIGKILL here:
+     * it leaves the servers running just the same, and a child of this JVM may not see SIGQUIT.)
+     */
+    @Test
+    void whenXinetdIsRestartedTheResidentListenerLetsGoOfThePort() throws Exception {
+        int restartPort = freePort();
+        String services = service("selfheal-restart", SHIPPED_RESIDENT, restartPort, Map.of("cps", "500 1"));
+        Process first = startXinetd(services, 1, "restart-1");
+        assertEquals("OK pong\n", exchange("ping\n".getBytes(StandardCharsets.US_ASCII), null, true, restartPort));
+        var audit1 = Files.readAllLines(audit);
+        long resident = Long.parseLong(pid(audit1.get(audit1.size() - 1)));
+        first.destroyForcibly();
+        assertTrue(first.waitFor(10, TimeUnit.SECONDS), "xinetd did not stop");
+        // Well before its resident.idle of 3 s: it left because its xinetd did. (An orphan's zombie waits for
+        // PID 1 to reap it, which can take a while in a container: that counts as gone.)
+        assertTrue(CommandListenerTest.deadOrZombieWithin(resident, Duration.ofMillis(1500)),
+                "the resident listener outlived its xinetd by 1.5 s");
+        startXinetd(services, 1, "restart-2");
+        assertEquals("OK pong\n", exchange("ping\n".getBytes(StandardCharsets.US_ASCII), null, true, restartPort));
     }
 
     private static String pid(String auditLine) {

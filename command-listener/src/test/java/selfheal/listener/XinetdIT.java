@@ -22,18 +22,25 @@ class XinetdIT extends ListenerStackIT {
     }
 
     /** Runs a private xinetd in the foreground with these services; waits until it serves them all. */
-    void startXinetd(String services, int count) throws Exception {
-        Path conf = dir.resolve("xinetd.conf");
-        Path log = dir.resolve("xinetd.log");
+    Process startXinetd(String services, int count) throws Exception {
+        return startXinetd(services, count, "xinetd");
+    }
+
+    /** The same, its files named NAME.conf, NAME.log, ... in the test directory. */
+    Process startXinetd(String services, int count, String name) throws Exception {
+        Path conf = dir.resolve(name + ".conf");
+        Path log = dir.resolve(name + ".log");
         Files.writeString(conf, "defaults\n{\n}\n" + services);
         ProcessBuilder pb = new ProcessBuilder(XINETD.toString(), "-dontfork", "-f", conf.toString(),
-                "-pidfile", dir.resolve("xinetd.pid").toString(), "-filelog", log.toString())
-                .redirectOutput(dir.resolve("xinetd.out").toFile())
+                "-pidfile", dir.resolve(name + ".pid").toString(), "-filelog", log.toString())
+                .redirectOutput(dir.resolve(name + ".out").toFile())
                 .redirectErrorStream(true);
         pb.environment().put("JAVA_TOOL_OPTIONS", JVM_NOISE);
-        started.add(pb.start());
+        Process xinetd = pb.start();
+        started.add(xinetd);
         awaitText(log, "Started working: " + count + " available service" + (count == 1 ? "" : "s"),
                 Duration.ofSeconds(10));
+        return xinetd;
     }
 
     /** The per-connection limits, loose enough for the suite. */
