@@ -15,9 +15,9 @@ import java.util.concurrent.atomic.AtomicLong;
  * process would (configuration re-read, allow, lock, budget, audit, reply, close), so the JVM's start is paid
  * once per busy period instead of once per request. At most {@code resident.connections} are served at once;
  * more wait in the kernel's backlog. After {@code resident.idle} without a connection, counted from the
- * last one's end, it exits: its starter listens again and starts a fresh one for the next connection. It also stops listening
- * within {@link #WATCH_MILLIS} ms once its starter has gone (xinetd stopped or restarting), because it would
- * otherwise hold the port that a new xinetd must bind.
+ * last one's end, it exits: its starter listens again and starts a fresh one for the next connection. It
+ * also stops listening within {@link #WATCH_MILLIS} ms once its starter has gone (xinetd stopped or
+ * restarting), because it would otherwise hold the port that a new xinetd must bind.
  */
 final class ResidentListener {
     /** How often the accept loop looks whether its starter is still there. */
@@ -44,7 +44,7 @@ final class ResidentListener {
         } catch (ConfigException e) {
             limits = ListenerConfig.Residency.DEFAULT; // every request will answer ERR internal and say why
         }
-        ProcessHandle starter = ProcessHandle.current().parent().orElse(null);
+        long starter = parentPid();
         Semaphore slots = new Semaphore(limits.connections());
         ServerSocket socket = server.socket();
         long idle = limits.idle().toMillis();
@@ -55,7 +55,7 @@ final class ResidentListener {
             if (left <= 0 && noneRunning) {
                 return 0;
             }
-            if (starter != null && !starter.isAlive()) {
+            if (parentPid() != starter) {
                 // xinetd is gone (stopped, or restarting): let go of its port at once, so that a new xinetd can
                 // bind it, and finish what is running.
                 return stop(slots, limits, 0);
@@ -74,6 +74,14 @@ final class ResidentListener {
             Thread worker = new Thread(new Serving(client, slots), "connection");
             worker.start();
         }
+    }
+
+    /**
+     * This process's parent: when the starter exits, the kernel re-parents its children at once, whether or
+     * not anyone has reaped the starter yet (a zombie still looks alive to ProcessHandle.isAlive).
+     */
+    private static long parentPid() {
+        return ProcessHandle.current().parent().map(ProcessHandle::pid).orElse(0L);
     }
 
     /** Closes the listening socket, waits for the connections being served, and returns {@code code}. */
