@@ -35,7 +35,9 @@ public final class CommandListener {
     }
 
     public static void main(String[] args) {
-        System.exit(forThisProcess().run(System.in, new FileOutputStream(FileDescriptor.out), args));
+        // Runtime.halt, not System.exit: nothing here needs a shutdown hook (the reply and the audit record
+        // are written, unbuffered), and since JDK 21 System.exit first sets up System.Logger to log the exit.
+        Runtime.getRuntime().halt(forThisProcess().run(System.in, new FileOutputStream(FileDescriptor.out), args));
     }
 
     /**

@@ -24,7 +24,7 @@ public final class CheckListener {
     static final int DEFAULT_PORT = 5669;
 
     public static void main(String[] args) {
-        System.exit(new CheckListener().run(args, System.out));
+        Plugin.exit(System.out, new CheckListener().run(args, System.out));
     }
 
     public int run(String[] args, PrintStream out) {

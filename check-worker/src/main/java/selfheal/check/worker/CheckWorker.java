@@ -24,7 +24,7 @@ public final class CheckWorker {
     }
 
     public static void main(String[] args) {
-        System.exit(new CheckWorker(Clock.systemUTC()).run(args, System.out));
+        Plugin.exit(System.out, new CheckWorker(Clock.systemUTC()).run(args, System.out));
     }
 
     public int run(String[] args, PrintStream out) {
