@@ -16,11 +16,12 @@ import java.util.function.Supplier;
 
 /**
  * The healing endpoint: started by xinetd or systemd once per connection, it reads one request line, runs
- * the whitelisted command it names (or answers ping/help), writes one reply line and exits. Also the
- * operator's tool for {@code --check-config FILE} and {@code --reset NAME}.
+ * the whitelisted command it names (or answers ping/help), writes one reply line and exits. Handed a
+ * listening socket instead, it serves connection after connection the same way ({@link ResidentListener}).
+ * Also the operator's tool for {@code --check-config FILE} and {@code --reset NAME}.
  *
- * <p>Exit codes: 0 the reply was OK (or the config is valid, or the reset was done), 1 refused or invalid,
- * 2 usage error.
+ * <p>Exit codes: 0 the reply was OK (or the config is valid, or the reset was done, or a resident listener
+ * was idle), 1 refused or invalid, 2 usage error.
  */
 public final class CommandListener {
     static final String USAGE = "usage: command-listener [--config FILE] | --check-config FILE"
