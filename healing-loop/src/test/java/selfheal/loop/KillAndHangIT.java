@@ -23,7 +23,16 @@ class KillAndHangIT {
 
     @BeforeAll
     void start() throws Exception {
-        stack = PrivateStack.start(Map.of());
+        stack = PrivateStack.start(settings());
+    }
+
+    /** The stack's settings (STACK_* variables). */
+    Map<String, String> settings() {
+        return Map.of();
+    }
+
+    PrivateStack stack() {
+        return stack;
     }
 
     @AfterAll
