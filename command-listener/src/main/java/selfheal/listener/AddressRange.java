@@ -13,7 +13,7 @@ record AddressRange(IpAddress network, int prefixLength) {
     static AddressRange parse(String text) {
         String s = text.strip();
         int slash = s.indexOf('/');
-        IpAddress address = parseAddress(slash < 0 ? s : s.substring(0, slash));
+        IpAddress address = IpAddress.parse(slash < 0 ? s : s.substring(0, slash));
         int bits = address.length() * 8;
         if (slash < 0) {
             return new AddressRange(address, bits);
@@ -23,14 +23,6 @@ record AddressRange(IpAddress network, int prefixLength) {
             throw new IllegalArgumentException("'" + text + "' has no prefix length after '/'");
         }
         return new AddressRange(address, Integer.parseInt(length));
-    }
-
-    /**
-     * Parses an IP address literal. Names are refused (a host name in an allow list would make every
-     * connection wait for DNS). IPv4-mapped IPv6 addresses come back as IPv4.
-     */
-    static IpAddress parseAddress(String text) {
-        return IpAddress.parse(text);
     }
 
     boolean contains(IpAddress address) {

@@ -66,7 +66,7 @@ final class Connection {
         String host = env.get("REMOTE_HOST");
         if (host != null && !host.isBlank() && !host.equals(NO_ADDRESS)) {
             try {
-                return new Connection(Peer.remote(AddressRange.parseAddress(host)), null, true);
+                return new Connection(Peer.remote(IpAddress.parse(host)), null, true);
             } catch (IllegalArgumentException e) {
                 return new Connection(Peer.unknown(host), null, true);
             }
@@ -174,21 +174,22 @@ final class Connection {
      * cannot tell, so that the inherited channel is asked then.
      */
     private static boolean isSocket(int fd) {
-        try {
-            return Files.readSymbolicLink(Path.of("/proc/self/fd/" + fd)).toString().startsWith("socket:");
-        } catch (IOException | RuntimeException e) {
-            return true;
-        }
+        String target = fdTarget(fd);
+        return target == null || target.startsWith("socket:");
     }
 
     /** Whether two of this process's file descriptors are the same socket, read from /proc (no NIO set-up). */
     private static boolean isSameSocket(int fd, int other) {
+        String target = fdTarget(fd);
+        return target != null && target.startsWith("socket:") && target.equals(fdTarget(other));
+    }
+
+    /** What /proc/self/fd/FD points to ("socket:[123]", a path, "pipe:[456]"), or null if it cannot be read. */
+    private static String fdTarget(int fd) {
         try {
-            String a = Files.readSymbolicLink(Path.of("/proc/self/fd/" + fd)).toString();
-            return a.startsWith("socket:")
-                    && a.equals(Files.readSymbolicLink(Path.of("/proc/self/fd/" + other)).toString());
+            return Files.readSymbolicLink(Path.of("/proc/self/fd/" + fd)).toString();
         } catch (IOException | RuntimeException e) {
-            return false;
+            return null;
         }
     }
 

@@ -105,7 +105,7 @@ class CommandListenerTest {
         for (int i = 0; i < binary.length; i++) {
             binary[i] = (byte) (i * 37 + 11);
         }
-        String reply = fx.serve(Peer.remote(AddressRange.parseAddress("127.0.0.1")), Clock.systemUTC(),
+        String reply = fx.serve(Peer.remote(IpAddress.parse("127.0.0.1")), Clock.systemUTC(),
                 new ByteArrayInputStream(binary));
         assertEquals("ERR bad-request\n", reply);
         assertEquals(List.of(), fx.runs());
@@ -137,7 +137,7 @@ class CommandListenerTest {
     void aSilentClientIsCutOffAtTheReadDeadline() throws IOException {
         fx.set("read.timeout", "0.3");
         long start = System.nanoTime();
-        String reply = fx.serve(Peer.remote(AddressRange.parseAddress("127.0.0.1")), Clock.systemUTC(), silent());
+        String reply = fx.serve(Peer.remote(IpAddress.parse("127.0.0.1")), Clock.systemUTC(), silent());
         long ms = (System.nanoTime() - start) / 1_000_000;
         assertEquals("ERR timeout\n", reply);
         assertTrue(ms >= 290 && ms < 2000, ms + " ms");
@@ -161,24 +161,24 @@ class CommandListenerTest {
             }
         };
         assertEquals("ERR timeout\n",
-                fx.serve(Peer.remote(AddressRange.parseAddress("127.0.0.1")), Clock.systemUTC(), trickle));
+                fx.serve(Peer.remote(IpAddress.parse("127.0.0.1")), Clock.systemUTC(), trickle));
     }
 
     @ParameterizedTest
     @ValueSource(strings = {"127.0.0.2", "192.0.3.1", "10.0.0.1", "2001:db9::1", "::1"})
     void aPeerOutsideAllowIsDeniedWhateverItAsksAndNothingRuns(String address) throws IOException {
-        String reply = fx.serve(Peer.remote(AddressRange.parseAddress(address)), Clock.systemUTC(),
+        String reply = fx.serve(Peer.remote(IpAddress.parse(address)), Clock.systemUTC(),
                 new ByteArrayInputStream("foo-restart\n".getBytes(StandardCharsets.US_ASCII)));
         assertEquals("ERR denied\n", reply);
         assertEquals(List.of(), fx.runs());
-        assertTrue(fx.audit().get(0).contains("peer=" + AddressRange.parseAddress(address)
+        assertTrue(fx.audit().get(0).contains("peer=" + IpAddress.parse(address)
                 + " request=\"foo-restart\" decision=denied"), fx.audit().get(0));
     }
 
     @ParameterizedTest
     @ValueSource(strings = {"127.0.0.1", "192.0.2.200", "2001:db8::7", "::ffff:127.0.0.1"})
     void aPeerInsideAllowIsServed(String address) {
-        assertEquals("OK pong\n", fx.serve(Peer.remote(AddressRange.parseAddress(address)), Clock.systemUTC(),
+        assertEquals("OK pong\n", fx.serve(Peer.remote(IpAddress.parse(address)), Clock.systemUTC(),
                 new ByteArrayInputStream("ping\n".getBytes(StandardCharsets.US_ASCII))));
     }
 
@@ -281,9 +281,9 @@ class CommandListenerTest {
         for (String r : requests) {
             fx.serve(r);
         }
-        fx.serve(Peer.remote(AddressRange.parseAddress("127.0.0.2")), Clock.systemUTC(),
+        fx.serve(Peer.remote(IpAddress.parse("127.0.0.2")), Clock.systemUTC(),
                 new ByteArrayInputStream("foo-restart\n".getBytes(StandardCharsets.US_ASCII)));
-        fx.serve(Peer.remote(AddressRange.parseAddress("127.0.0.1")), Clock.systemUTC(), silent());
+        fx.serve(Peer.remote(IpAddress.parse("127.0.0.1")), Clock.systemUTC(), silent());
         List<String> audit = fx.audit();
         assertEquals(requests.length + 2, audit.size(), String.join("\n", audit));
         assertTrue(audit.get(2).matches("\\S+Z pid=[0-9]+ peer=127\\.0\\.0\\.1 request=\"foo-restart\" decision=ok"
@@ -295,7 +295,7 @@ class CommandListenerTest {
 
     @Test
     void theAuditLogEscapesEveryByteItDidNotExpect() throws IOException {
-        fx.serve(Peer.remote(AddressRange.parseAddress("127.0.0.1")), Clock.systemUTC(),
+        fx.serve(Peer.remote(IpAddress.parse("127.0.0.1")), Clock.systemUTC(),
                 new ByteArrayInputStream(new byte[] {'a', 0, '"', '\\', (byte) 0xc3, (byte) 0xb4, 0x1b, '\n'}));
         assertTrue(fx.audit().get(0).contains("request=\"a\\x00\\\"\\\\\\xc3\\xb4\\x1b\""), fx.audit().get(0));
     }
@@ -313,7 +313,7 @@ class CommandListenerTest {
     void resetIsForLocalOperatorsOnly() {
         ByteArrayInputStreamHolder none = new ByteArrayInputStreamHolder();
         java.io.ByteArrayOutputStream out = new java.io.ByteArrayOutputStream();
-        int code = new CommandListener(() -> Connection.of(Peer.remote(AddressRange.parseAddress("127.0.0.1"))),
+        int code = new CommandListener(() -> Connection.of(Peer.remote(IpAddress.parse("127.0.0.1"))),
                 Clock.systemUTC()).run(none.in, out, "--config", fx.config.toString(), "--reset", "foo-restart");
         assertEquals(1, code);
         assertEquals("ERR denied\n", out.toString(StandardCharsets.US_ASCII));
@@ -338,7 +338,7 @@ class CommandListenerTest {
     }
 
     private String request(Clock clock, String line) {
-        return fx.serve(Peer.remote(AddressRange.parseAddress("127.0.0.1")), clock,
+        return fx.serve(Peer.remote(IpAddress.parse("127.0.0.1")), clock,
                 new ByteArrayInputStream((line + "\n").getBytes(StandardCharsets.US_ASCII)));
     }
 

@@ -64,7 +64,7 @@ final class ListenerFixture {
     }
 
     String serve(String line) {
-        return serve(Peer.remote(AddressRange.parseAddress("127.0.0.1")), Clock.systemUTC(),
+        return serve(Peer.remote(IpAddress.parse("127.0.0.1")), Clock.systemUTC(),
                 new ByteArrayInputStream(line.getBytes(StandardCharsets.ISO_8859_1)));
     }
 

@@ -29,7 +29,7 @@ class ValuesTest {
         "127.0.0.0/8,      ::ffff:127.0.0.5, true",
     })
     void addressRangesContainWhatTheirPrefixCovers(String range, String address, boolean expected) {
-        assertEquals(expected, AddressRange.parse(range).contains(AddressRange.parseAddress(address)));
+        assertEquals(expected, AddressRange.parse(range).contains(IpAddress.parse(address)));
     }
 
     @ParameterizedTest

@@ -166,7 +166,8 @@ final class HttpProbe {
         return tls;
     }
 
-    private static int millisLeft(long deadline) throws SocketTimeoutException {
+    /** What is left of the deadline, in milliseconds for a socket timeout; SocketTimeoutException if nothing. */
+    static int millisLeft(long deadline) throws SocketTimeoutException {
         long left = (deadline - System.nanoTime()) / 1_000_000;
         if (left <= 0) {
             throw new SocketTimeoutException("deadline passed");

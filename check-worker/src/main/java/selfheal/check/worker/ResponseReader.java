@@ -5,7 +5,6 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.net.ProtocolException;
 import java.net.Socket;
-import java.net.SocketTimeoutException;
 import java.nio.charset.StandardCharsets;
 
 /**
@@ -261,11 +260,7 @@ final class ResponseReader {
 
     /** Refills the buffer, first bounding the read by the time left; false at the end of the stream. */
     private boolean fill() throws IOException {
-        long left = (deadline - System.nanoTime()) / 1_000_000;
-        if (left <= 0) {
-            throw new SocketTimeoutException("deadline passed");
-        }
-        socket.setSoTimeout((int) Math.min(Integer.MAX_VALUE, left));
+        socket.setSoTimeout(HttpProbe.millisLeft(deadline));
         int n = in.read(buffer);
         if (n < 0) {
             return false;
