@@ -24,9 +24,18 @@
 #                          relocates it to a random address by default (ASLR), which costs each start a few
 #                          ms of pointer patching. A hardening trade-off for processes that live a tenth of a
 #                          second; SELFHEAL_JAVA_OPTS=-XX:ArchiveRelocationMode=1 restores the default.
+#   -Djdk.includeInExceptions=hostInfoExclSocket  the value JDK 25's java.security ships with, given as
+#                          the system property that overrides it: JDK 25's InetAddress asks for it at class
+#                          initialisation, and answering it from java.security means parsing that 58 KiB
+#                          file, interpreted, in every check (JDK 17 asks only when a connection fails,
+#                          and does not know this value, so it includes no host there, as by default)
+#   -Djdk.reflect.useNativeAccessorOnly=true  core reflection through JNI, as before JDK 18: JDK 25's
+#                          socket set-up calls Enum.valueOf, whose reflective values() call would otherwise
+#                          generate a method-handle class at run time (JDK 17 ignores it)
 # (-Xshare:auto, the default, uses an archive if it maps and runs without it otherwise; it must not be
 # given explicitly, because JDK 25 refuses to start when -Xshare:* and -XX:AOTCache meet.)
-selfheal_jvm_flags="-Xint -XX:-UsePerfData -Xmx64m -Xlog:disable -XX:+UnlockDiagnosticVMOptions -XX:ArchiveRelocationMode=0"
+selfheal_jvm_flags="-Xint -XX:-UsePerfData -Xmx64m -Xlog:disable -XX:+UnlockDiagnosticVMOptions -XX:ArchiveRelocationMode=0
+-Djdk.includeInExceptions=hostInfoExclSocket -Djdk.reflect.useNativeAccessorOnly=true"
 
 # Long-running programs (the demo worker foo) must keep the JIT: they get the flags every program had before
 # the start-up tuning, and no archive (make-archives trains only the per-check programs).
