@@ -1,7 +1,7 @@
 package selfheal.check.worker;
 
 import java.io.PrintStream;
-import java.time.Clock;
+import java.time.InstantSource;
 import javax.net.ssl.SSLSocketFactory;
 import org.apache.commons.cli.CommandLine;
 import selfheal.plugin.CheckResult;
@@ -16,15 +16,18 @@ public final class CheckWorker {
     private static final String SYNOPSIS = "Checks a worker daemon's status endpoint over HTTP(S): health+json, Spring Boot,"
             + " Dropwizard, MicroProfile, Vert.x, Kubernetes-style text, or the HTTP status alone.\n\n";
 
-    private final Clock clock;
+    private final InstantSource clock;
 
-    /** @param clock "now" for heartbeat ages; tests pass a fixed one */
-    CheckWorker(Clock clock) {
+    /**
+     * @param clock "now" for heartbeat ages; tests pass a fixed one. An InstantSource, not a Clock: the
+     *     system Clock sets up ZoneOffset and its caches at start, which the check never needs.
+     */
+    CheckWorker(InstantSource clock) {
         this.clock = clock;
     }
 
     public static void main(String[] args) {
-        Plugin.exit(System.out, new CheckWorker(Clock.systemUTC()).run(args, System.out));
+        Plugin.exit(System.out, new CheckWorker(InstantSource.system()).run(args, System.out));
     }
 
     public int run(String[] args, PrintStream out) {
