@@ -3,7 +3,10 @@
 starts): connect, send the line, read the reply to the server's close. Services are interleaved,
 round-robin; the first is the reference for the ratio column.
 
-usage: roundtrip.py [--runs N] [--warmup N] [--request LINE] LABEL=PORT...
+usage: roundtrip.py [--runs N] [--warmup N] [--request LINE] LABEL=PORT[@PAUSE]...
+
+PAUSE, in seconds, is waited before each of that service's round trips and not timed: long enough for a
+resident listener to pass its idle exit, so that every ping of that row starts it anew.
 """
 import argparse
 import socket
@@ -32,15 +35,22 @@ def main():
     parser.add_argument("--request", default="ping")
     parser.add_argument("services", nargs="+")
     args = parser.parse_args()
-    services = [(label, int(port)) for label, port in (s.split("=", 1) for s in args.services)]
+    services, pauses = [], {}
+    for spec in args.services:
+        label, target = spec.rsplit("=", 1)
+        port, _, pause = target.partition("@")
+        services.append((label, int(port)))
+        pauses[label] = float(pause or 0)
     samples = {label: [] for label, _ in services}
     replies = {label: {} for label, _ in services}
     for _ in range(args.warmup):
-        for _, port in services:
+        for label, port in services:
+            time.sleep(pauses[label])
             once(port, args.request)
     for round_no in range(args.runs):
         for i in range(len(services)):
             label, port = services[(round_no + i) % len(services)]
+            time.sleep(pauses[label])
             ms, reply = once(port, args.request)
             samples[label].append(ms)
             replies[label][reply] = replies[label].get(reply, 0) + 1
