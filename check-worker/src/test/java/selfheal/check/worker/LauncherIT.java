@@ -1,6 +1,7 @@
 package selfheal.check.worker;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.io.IOException;
@@ -13,11 +14,15 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
 import java.util.concurrent.TimeUnit;
+import java.util.stream.Stream;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.MethodSource;
 import org.junit.jupiter.params.provider.ValueSource;
 
 /**
@@ -49,10 +54,16 @@ class LauncherIT {
     }
 
     static Result launch(String plugin, String... args) throws Exception {
+        return launch(Map.of(), plugin, args);
+    }
+
+    /** Runs the plugin with only {@code env} in its environment. */
+    static Result launch(Map<String, String> env, String plugin, String... args) throws Exception {
         List<String> command = new ArrayList<>(List.of(BIN.resolve(plugin).toString()));
         command.addAll(List.of(args));
         ProcessBuilder pb = new ProcessBuilder(command);
         pb.environment().clear(); // Nagios and xinetd give a bare environment
+        pb.environment().putAll(env);
         Path err = Files.createTempFile("launcher-it", ".err");
         pb.redirectError(err.toFile());
         Process p = pb.start();
@@ -96,6 +107,42 @@ class LauncherIT {
         } finally {
             Files.deleteIfExists(link);
             Files.delete(link.getParent());
+        }
+    }
+
+    /** Every JDK 17 or later under /usr/lib/jvm, one home per version, as the launcher would find them. */
+    static Stream<Path> jdks() throws IOException {
+        Map<String, Path> byVersion = new TreeMap<>();
+        try (Stream<Path> homes = Files.list(Path.of("/usr/lib/jvm"))) {
+            for (Path home : homes.filter(h -> Files.isRegularFile(h.resolve("release"))).toList()) {
+                for (String line : Files.readAllLines(home.resolve("release"))) {
+                    if (line.matches("JAVA_VERSION=\"(1[7-9]|[2-9][0-9])[.\"].*")) {
+                        byVersion.putIfAbsent(line, home.toRealPath());
+                    }
+                }
+            }
+        }
+        return byVersion.values().stream();
+    }
+
+    /**
+     * A healthy check never reads java.security, 58 KiB parsed interpreted at every start: JDK 25's InetAddress
+     * asks for jdk.includeInExceptions while it initialises, and the launcher answers as a system property.
+     */
+    @ParameterizedTest
+    @MethodSource("jdks")
+    void aHealthyCheckParsesNoJavaSecurity(Path home) throws Exception {
+        Path classes = Files.createTempFile("launcher-it", ".classes");
+        try {
+            Result r = launch(Map.of("SELFHEAL_JAVA", home.resolve("bin/java").toString(),
+                            "SELFHEAL_JAVA_OPTS", "-Xlog:class+load=info:file=" + classes),
+                    "check_worker", "-H", "127.0.0.1", "-p", String.valueOf(endpoint.port()));
+            assertEquals(0, r.code(), r.stdout());
+            String loaded = Files.readString(classes);
+            assertTrue(loaded.contains("] selfheal.check.worker.HttpProbe "), "no class log from " + home);
+            assertFalse(loaded.contains("] java.security.Security "), home + " loaded java.security.Security");
+        } finally {
+            Files.delete(classes);
         }
     }
 
