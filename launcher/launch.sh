@@ -37,6 +37,12 @@
 selfheal_jvm_flags="-Xint -XX:-UsePerfData -Xmx64m -Xlog:disable -XX:+UnlockDiagnosticVMOptions -XX:ArchiveRelocationMode=0
 -Djdk.includeInExceptions=hostInfoExclSocket -Djdk.reflect.useNativeAccessorOnly=true"
 
+# A check that does a TLS handshake runs its elliptic-curve and RSA arithmetic for a good part of a second,
+# code that JDK 25 writes for its JIT: interpreted, an HTTPS check took 3-4 s of CPU on JDK 25 and 1 s on
+# 17, with the C1 compiler 0.6 and 0.75 s (bench/README.md). A launcher whose program will do one sets
+# selfheal_jit=yes before selfheal_launch and gets C1 in place of -Xint, with the same archive.
+selfheal_jit_flags="-XX:TieredStopAtLevel=1 ${selfheal_jvm_flags#-Xint }"
+
 # Long-running programs (the demo worker foo) must keep the JIT: they get the flags every program had before
 # the start-up tuning, and no archive (make-archives trains only the per-check programs).
 selfheal_daemon_flags="-XX:TieredStopAtLevel=1 -XX:-UsePerfData -Xmx64m"
@@ -132,7 +138,8 @@ selfheal_pick_java() {
 
 # selfheal_launch HERE ARTIFACT MAIN_CLASS [ARGS...]
 # HERE is the directory of the calling launcher. The jar is HERE/ARTIFACT.jar once installed, or
-# HERE/../target/ARTIFACT.jar in a checkout after `mvn package`.
+# HERE/../target/ARTIFACT.jar in a checkout after `mvn package`. selfheal_jit=yes asks for
+# selfheal_jit_flags instead of selfheal_jvm_flags.
 selfheal_launch() {
     here=$1 artifact=$2 main=$3
     shift 3
@@ -157,7 +164,8 @@ selfheal_launch() {
         *.aot) archive_flag=-XX:AOTCache=$selfheal_archive ;;
         *) archive_flag= ;;
     esac
+    flags=$selfheal_jvm_flags
+    [ -z "${selfheal_jit:-}" ] || flags=$selfheal_jit_flags
     # shellcheck disable=SC2086 # the flag lists are word lists
-    exec "$selfheal_java" $selfheal_jvm_flags ${archive_flag:+"$archive_flag"} ${SELFHEAL_JAVA_OPTS:-} \
-        -cp "$jar" "$main" "$@"
+    exec "$selfheal_java" $flags ${archive_flag:+"$archive_flag"} ${SELFHEAL_JAVA_OPTS:-} -cp "$jar" "$main" "$@"
 }

@@ -1,10 +1,15 @@
 #!/usr/bin/env python3
 """A worker status endpoint for the benchmark: answers every GET on 127.0.0.1 with a healthy
-application/health+json document. Binds port 0 and writes the port to the file given as argument."""
+application/health+json document. Binds port 0 and writes the port to the file given as argument.
+With CERT and KEY (PEM files) as further arguments, it serves HTTPS.
+
+usage: endpoint.py PORT_FILE [CERT KEY]
+"""
 import datetime
 import os
 import http.server
 import json
+import ssl
 import sys
 
 
@@ -34,6 +39,10 @@ class Health(http.server.BaseHTTPRequestHandler):
 
 
 server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), Health)
+if len(sys.argv) == 4:
+    context = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)
+    context.load_cert_chain(sys.argv[2], sys.argv[3])
+    server.socket = context.wrap_socket(server.socket, server_side=True)
 with open(sys.argv[1] + ".tmp", "w") as port_file:
     port_file.write(str(server.server_address[1]))
 os.rename(sys.argv[1] + ".tmp", sys.argv[1])

@@ -146,6 +146,27 @@ class LauncherIT {
         }
     }
 
+    /**
+     * A TLS check gets the C1 compiler, whose handshake is several times faster than interpreted; every other
+     * check runs interpreted. -XshowSettings:properties prints the VM's mode on stderr, and the plugin still
+     * runs: against a closed port, so that each check ends at once.
+     */
+    @ParameterizedTest
+    @ValueSource(strings = {"-S", "--ssl", "--ca-file=/nonexistent.pem", "--ca-file /nonexistent.pem", "-u /health"})
+    void aTlsCheckRunsCompiledAndAPlainOneInterpreted(String option) throws Exception {
+        int refused;
+        try (ServerSocket s = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
+            refused = s.getLocalPort();
+        }
+        List<String> args = new ArrayList<>(List.of("-H", "127.0.0.1", "-p", String.valueOf(refused)));
+        args.addAll(List.of(option.split(" ")));
+        Result r = launch(Map.of("SELFHEAL_JAVA_OPTS", "-XshowSettings:properties"), "check_worker",
+                args.toArray(String[]::new));
+        String mode = option.startsWith("-u") ? "interpreted mode" : "mixed mode";
+        assertTrue(r.stderr().contains("java.vm.info = " + mode), option + ": " + r.stderr());
+        assertTrue(r.firstLine().startsWith("WORKER "), r.stdout());
+    }
+
     @Test
     void checkWorkerReportsAFailedWorkerAndARefusedPort() throws Exception {
         Result r = launch("check_worker", "-H", "127.0.0.1", "-p", String.valueOf(endpoint.port()), "-u", "/down");
