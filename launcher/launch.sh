@@ -40,7 +40,8 @@ selfheal_jvm_flags="-Xint -XX:-UsePerfData -Xmx64m -Xlog:disable -XX:+UnlockDiag
 # A check that does a TLS handshake runs its elliptic-curve and RSA arithmetic for a good part of a second,
 # code that JDK 25 writes for its JIT: interpreted, an HTTPS check took 3-4 s of CPU on JDK 25 and 1 s on
 # 17, with the C1 compiler 0.6 and 0.75 s (bench/README.md). A launcher whose program will do one sets
-# selfheal_jit=yes before selfheal_launch and gets C1 in place of -Xint, with the same archive.
+# selfheal_jit=yes before selfheal_launch and gets C1 in place of -Xint, with the archive make-archives
+# trained for it (NAME-jit: a TLS check), or else the interpreted program's.
 selfheal_jit_flags="-XX:TieredStopAtLevel=1 ${selfheal_jvm_flags#-Xint }"
 
 # Long-running programs (the demo worker foo) must keep the JIT: they get the flags every program had before
@@ -70,9 +71,10 @@ selfheal_compute_jar_key() {
     selfheal_jar_key=${selfheal_jar_key%% *}-${selfheal_jar_key#* }
 }
 
-# selfheal_archive_name JAR MAIN HOME: sets selfheal_archive to the archive for this jar, main class and
-# JDK if one exists, else empty. selfheal_jar_key is computed once, and only when some archive for this
-# program and JDK exists at all.
+# selfheal_archive_name JAR PROGRAM HOME: sets selfheal_archive to the archive for this jar, program and
+# JDK if one exists, else empty. PROGRAM is the main class (its simple name counts) or NAME-jit, the name
+# of the archive make-archives trains with selfheal_jit_flags. selfheal_jar_key is computed once, and only
+# when some archive for this program and JDK exists at all.
 selfheal_archive_name() {
     selfheal_archive=
     selfheal_read_release "$3"
@@ -89,7 +91,7 @@ selfheal_archive_name() {
     done
 }
 
-# selfheal_pick_java JAR MAIN: sets selfheal_java (empty if none found) and selfheal_archive.
+# selfheal_pick_java JAR PROGRAM: sets selfheal_java (empty if none found) and selfheal_archive.
 selfheal_pick_java() {
     selfheal_java= selfheal_archive= selfheal_jar_key=
     if [ -n "${SELFHEAL_JAVA:-}" ]; then
@@ -136,6 +138,17 @@ selfheal_pick_java() {
     fi
 }
 
+# selfheal_pick JAR MAIN: selfheal_pick_java for this program as selfheal_jit asks: with selfheal_jit, the
+# archive and fastest JDK that make-archives trained with selfheal_jit_flags (NAME-jit) if it made them,
+# else the interpreted program's, which a JVM with C1 maps as well.
+selfheal_pick() {
+    if [ -n "${selfheal_jit:-}" ]; then
+        selfheal_pick_java "$1" "${2##*.}-jit"
+        [ -z "$selfheal_archive" ] || return 0
+    fi
+    selfheal_pick_java "$1" "$2"
+}
+
 # selfheal_launch HERE ARTIFACT MAIN_CLASS [ARGS...]
 # HERE is the directory of the calling launcher. The jar is HERE/ARTIFACT.jar once installed, or
 # HERE/../target/ARTIFACT.jar in a checkout after `mvn package`. selfheal_jit=yes asks for
@@ -149,7 +162,7 @@ selfheal_launch() {
         echo "UNKNOWN - $artifact.jar not found beside $here or in $here/../target (run mvn package)"
         exit 3
     fi
-    selfheal_pick_java "$jar" "$main"
+    selfheal_pick "$jar" "$main"
     if [ -z "$selfheal_java" ]; then
         echo "UNKNOWN - no Java 17 or later found; set SELFHEAL_JAVA or JAVA_HOME"
         exit 3
