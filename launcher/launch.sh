@@ -19,6 +19,13 @@
 #   -Xint                  no JIT threads: the least CPU for a run this short (-XX:TieredStopAtLevel=1 costs more)
 #   -XX:-UsePerfData       no hsperfdata file in /tmp, less start-up work
 #   -Xmx64m                a small heap: G1 sets up less (default max heap is 1/4 of RAM)
+#   -Xms16m                and commits 16 MiB at start, not all 64: fewer page faults setting up G1's tables
+#                          for regions a check never uses (a plain check allocates about 1.5 MiB, a TLS check
+#                          about 10 MiB with one collection, as with 64m; -Xms4m would make that 11)
+#   -XX:StringTableSize=1024 -XX:SymbolTableSize=1024 (experimental)  the VM's interned-string and symbol
+#                          tables start at 1024 buckets, not 65536 and 32768: the archive has its own tables for
+#                          what a check uses, and zeroing the default ones costs ~190 page faults (768 KiB) per
+#                          start; the tables grow when a long-running program needs more
 #   -Xlog:disable          no unified-logging output on stdout (CDS/AOT warnings would corrupt the plugin line)
 #   -XX:ArchiveRelocationMode=0  map the archive at the address it was made for: since 17.0.x the JDK
 #                          relocates it to a random address by default (ASLR), which costs each start a few
@@ -34,7 +41,8 @@
 #                          generate a method-handle class at run time (JDK 17 ignores it)
 # (-Xshare:auto, the default, uses an archive if it maps and runs without it otherwise; it must not be
 # given explicitly, because JDK 25 refuses to start when -Xshare:* and -XX:AOTCache meet.)
-selfheal_jvm_flags="-Xint -XX:-UsePerfData -Xmx64m -Xlog:disable -XX:+UnlockDiagnosticVMOptions -XX:ArchiveRelocationMode=0
+selfheal_jvm_flags="-Xint -XX:-UsePerfData -Xmx64m -Xms16m -Xlog:disable -XX:+UnlockDiagnosticVMOptions -XX:ArchiveRelocationMode=0
+-XX:StringTableSize=1024 -XX:+UnlockExperimentalVMOptions -XX:SymbolTableSize=1024
 -Djdk.includeInExceptions=hostInfoExclSocket -Djdk.reflect.useNativeAccessorOnly=true"
 
 # A check that does a TLS handshake runs its elliptic-curve and RSA arithmetic for a good part of a second,
