@@ -56,7 +56,8 @@ done
 for built in check-worker/target/check-worker.jar command-listener/target/command-listener.jar; do
     [ -r "$src/$built" ] || die "$built missing: build first with mvn -B -q package -DskipTests"
 done
-for part in check-worker/bin/check_worker check-worker/bin/check_listener command-listener/bin/command-listener \
+for part in check-worker/bin/check_worker check-worker/bin/check_listener check-worker/bin/check-service \
+    check-worker/bin/check-service-client command-listener/bin/command-listener \
     launcher/launch.sh launcher/make-archives nagios-config/selfheal-event-handler nagios-config/nagios/selfheal-commands.cfg \
     nagios-config/nagios/selfheal-templates.cfg xinetd.d/selfheal xinetd.d/selfheal-resident services.fragment \
     command-listener/examples/listener.properties uninstall; do
@@ -103,6 +104,8 @@ put 644 "$src/launcher/launch.sh" "$LIBDIR/launch.sh"
 put 755 "$src/launcher/make-archives" "$LIBDIR/make-archives"
 put 755 "$src/check-worker/bin/check_worker" "$LIBDIR/check_worker"
 put 755 "$src/check-worker/bin/check_listener" "$LIBDIR/check_listener"
+put 755 "$src/check-worker/bin/check-service" "$LIBDIR/check-service"
+put 755 "$src/check-worker/bin/check-service-client" "$LIBDIR/check-service-client"
 put 755 "$src/command-listener/bin/command-listener" "$LIBDIR/command-listener"
 put 755 "$src/nagios-config/selfheal-event-handler" "$LIBDIR/selfheal-event-handler"
 put 755 "$src/uninstall" "$LIBDIR/uninstall"
@@ -114,7 +117,8 @@ link "$LIBDIR/selfheal-event-handler" "$PLUGINDIR/selfheal-event-handler"
 put 644 "$src/nagios-config/nagios/selfheal-commands.cfg" "$NAGIOS_CONFDIR/selfheal-commands.cfg"
 put 644 "$src/nagios-config/nagios/selfheal-templates.cfg" "$NAGIOS_CONFDIR/selfheal-templates.cfg"
 
-paths="s#/opt/selfheal/command-listener#$LIBDIR/command-listener#g; s#/etc/selfheal/#$CONFDIR/#g"
+paths="s#/opt/selfheal/command-listener#$LIBDIR/command-listener#g; s#/opt/selfheal/check-service#$LIBDIR/check-service#g"
+paths="$paths; s#/etc/selfheal/#$CONFDIR/#g"
 put_edited 644 "$src/xinetd.d/selfheal" "$XINETD_DIR/selfheal" "$paths"
 
 # Examples and alternatives, inactive until an operator copies them into place.

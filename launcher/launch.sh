@@ -52,9 +52,10 @@ selfheal_jvm_flags="-Xint -XX:-UsePerfData -Xmx64m -Xms16m -Xlog:disable -XX:+Un
 # trained for it (NAME-jit: a TLS check), or else the interpreted program's.
 selfheal_jit_flags="-XX:TieredStopAtLevel=1 ${selfheal_jvm_flags#-Xint }"
 
-# Long-running programs (the demo worker foo) must keep the JIT: they get the flags every program had before
-# the start-up tuning, and no archive (make-archives trains only the per-check programs).
-selfheal_daemon_flags="-XX:TieredStopAtLevel=1 -XX:-UsePerfData -Xmx64m"
+# Long-running programs (the demo worker foo, the check service) must keep the JIT: a launcher that starts
+# one sets selfheal_daemon=yes and gets the flags every program had before the start-up tuning, and no
+# archive (make-archives trains only the per-check programs); selfheal_daemon_heap sets -Xmx (64m).
+selfheal_daemon_flags="-XX:TieredStopAtLevel=1 -XX:-UsePerfData"
 
 # Sets selfheal_major and selfheal_version from JAVA_HOME/release (empty if unreadable). Builtins only.
 selfheal_read_release() {
@@ -175,11 +176,11 @@ selfheal_launch() {
         echo "UNKNOWN - no Java 17 or later found; set SELFHEAL_JAVA or JAVA_HOME"
         exit 3
     fi
-    case $artifact in
-        demo-worker)
-            # shellcheck disable=SC2086
-            exec "$selfheal_java" $selfheal_daemon_flags ${SELFHEAL_JAVA_OPTS:-} -cp "$jar" "$main" "$@" ;;
-    esac
+    if [ -n "${selfheal_daemon:-}" ]; then
+        # shellcheck disable=SC2086
+        exec "$selfheal_java" $selfheal_daemon_flags "-Xmx${selfheal_daemon_heap:-64m}" ${SELFHEAL_JAVA_OPTS:-} \
+            -cp "$jar" "$main" "$@"
+    fi
     case $selfheal_archive in
         *.jsa) archive_flag=-XX:SharedArchiveFile=$selfheal_archive ;;
         *.aot) archive_flag=-XX:AOTCache=$selfheal_archive ;;

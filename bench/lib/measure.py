@@ -8,6 +8,9 @@ and Linux counts that in the child's ru_maxrss, whereas /usr/bin/time is a small
 Spec file, one command per line, fields separated by ' | ':
     label | stdin-file-or-'-' | command words (shlex) with optional leading NAME=value env words
 The first command is the reference for the ratio columns. Raw samples go to --raw as TSV.
+A leading word +cpu-of:PID (before the env words) is for a client whose work a resident process does (the
+check service): the CPU time that process's threads spend during each run, read from their
+/proc/PID/task/*/schedstat in nanoseconds, is added to the run's CPU and shown in the "server ms" column.
 """
 import argparse
 import os
@@ -21,14 +24,31 @@ import time
 PERF_TIME = re.compile(r"(?:^|[\s|'])'?time'?=([0-9.]+)(m?s)")
 
 
+def threads_cpu_ns(pid):
+    """CPU time in ns that process PID's living threads have had (schedstat's first field)."""
+    total = 0
+    task_dir = "/proc/%d/task" % pid
+    for tid in os.listdir(task_dir):
+        try:
+            with open("%s/%s/schedstat" % (task_dir, tid)) as stat:
+                total += int(stat.read().split()[0])
+        except FileNotFoundError:
+            pass  # a thread that ended while we looked
+    return total
+
+
 class Command:
     def __init__(self, label, stdin, words):
         env = dict(os.environ)
+        self.server = None
+        if words and words[0].startswith("+cpu-of:"):
+            self.server = int(words.pop(0)[len("+cpu-of:"):])
         while words and re.match(r"^[A-Za-z_][A-Za-z0-9_]*=", words[0]):
             name, value = words.pop(0).split("=", 1)
             env[name] = value
         self.label, self.stdin, self.argv, self.env = label, stdin, words, env
         self.wall, self.cpu, self.user, self.sys, self.rss, self.perf_time = [], [], [], [], [], []
+        self.server_cpu = []
         self.exits = {}
         self.first_line = None
         self.stderr_runs = 0
@@ -45,6 +65,7 @@ class Command:
     def run_once(self, record):
         stdin = open(self.stdin, "rb") if self.stdin != "-" else subprocess.DEVNULL
         read_fd, write_fd = os.pipe()
+        server_before = threads_cpu_ns(self.server) if self.server else 0
         start = time.perf_counter()
         err_read, err_write = os.pipe()
         proc = subprocess.Popen(self.argv, env=self.env, stdin=stdin, stdout=write_fd,
@@ -54,6 +75,7 @@ class Command:
         out, err = drain(read_fd), drain(err_read)
         _, status, usage = os.wait4(proc.pid, 0)
         wall = time.perf_counter() - start
+        server_ms = (threads_cpu_ns(self.server) - server_before) / 1e6 if self.server else 0.0
         proc.returncode = os.waitstatus_to_exitcode(status)
         if stdin is not subprocess.DEVNULL:
             stdin.close()
@@ -62,7 +84,9 @@ class Command:
         self.wall.append(wall * 1000)
         self.user.append(usage.ru_utime * 1000)
         self.sys.append(usage.ru_stime * 1000)
-        self.cpu.append((usage.ru_utime + usage.ru_stime) * 1000)
+        self.cpu.append((usage.ru_utime + usage.ru_stime) * 1000 + server_ms)
+        if self.server:
+            self.server_cpu.append(server_ms)
         self.exits[proc.returncode] = self.exits.get(proc.returncode, 0) + 1
         if err:
             self.stderr_runs += 1
@@ -140,17 +164,23 @@ def report(commands, title):
     width = max(len(c.label) for c in commands)
     if title:
         print(title)
-    print("%-*s %9s %9s %9s %9s %9s %7s %7s %10s %9s  %s" % (
-        width, "command", "wall ms", "cpu ms", "user ms", "sys ms", "rss MiB",
+    servers = any(c.server for c in commands)
+    server_head = " %9s" % "server ms" if servers else ""
+    print("%-*s %9s %9s %9s %9s%s %9s %7s %7s %10s %9s  %s" % (
+        width, "command", "wall ms", "cpu ms", "user ms", "sys ms", server_head, "rss MiB",
         "wall x", "cpu x", "time= ms", "min wall", "exit codes"))
     for c in commands:
         perf = "%.2f" % median(c.perf_time) if c.perf_time else "-"
         exits = ",".join("%d:%d" % item for item in sorted(c.exits.items()))
-        print("%-*s %9.1f %9.1f %9.1f %9.1f %9.1f %7.1f %7.1f %10s %9.1f  %s" % (
-            width, c.label, median(c.wall), median(c.cpu), median(c.user), median(c.sys),
+        server = (" %9.1f" % median(c.server_cpu) if c.server else " %9s" % "-") if servers else ""
+        print("%-*s %9.1f %9.1f %9.1f %9.1f%s %9.1f %7.1f %7.1f %10s %9.1f  %s" % (
+            width, c.label, median(c.wall), median(c.cpu), median(c.user), median(c.sys), server,
             median(c.rss), median(c.wall) / ref_wall, median(c.cpu) / ref_cpu, perf, min(c.wall), exits))
     print("(medians of %d interleaved runs each, peak RSS of %d more under /usr/bin/time; ratios against %s)"
           % (len(ref.wall), len(ref.rss), ref.label))
+    if servers:
+        print("(server ms: the CPU the resident process spent during each run, included in cpu ms; its own RSS"
+              " is not in rss MiB)")
     for c in commands:
         print("  %-*s first line: %s" % (width, c.label, c.first_line))
         if c.stderr_runs:

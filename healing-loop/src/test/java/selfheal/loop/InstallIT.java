@@ -43,8 +43,8 @@ class InstallIT {
                 PREFIX + "/share/selfheal/xinetd.d/selfheal-resident", LIB + "/install.manifest")) {
             assertTrue(Files.isRegularFile(dest.resolve(file.substring(1))), file + " not installed");
         }
-        for (String program : List.of("check_worker", "check_listener", "command-listener",
-                "selfheal-event-handler", "make-archives", "uninstall")) {
+        for (String program : List.of("check_worker", "check_listener", "check-service", "check-service-client",
+                "command-listener", "selfheal-event-handler", "make-archives", "uninstall")) {
             assertEquals("rwxr-xr-x", mode(dest, LIB + "/" + program), program);
         }
         assertEquals("rw-r-----", mode(dest, "/etc/selfheal/listener.properties"));
@@ -60,6 +60,9 @@ class InstallIT {
         String resident = Files.readString(
                 dest.resolve(PREFIX.substring(1) + "/share/selfheal/xinetd.d/selfheal-resident"));
         assertTrue(resident.contains("server          = " + LIB + "/command-listener\n"), resident);
+        String checks = Files.readString(
+                dest.resolve(PREFIX.substring(1) + "/share/selfheal/systemd/selfheal-checks.service"));
+        assertTrue(checks.contains("ExecStart=" + LIB + "/check-service --state-file"), checks);
         assertTrue(Files.readString(services).matches("ssh\t\t22/tcp\nselfheal\\s+5669/tcp.*\n"),
                 Files.readString(services));
 

@@ -1,6 +1,7 @@
 package selfheal.check.worker;
 
 import java.io.PrintStream;
+import java.nio.file.Path;
 import java.time.InstantSource;
 import javax.net.ssl.SSLSocketFactory;
 import org.apache.commons.cli.CommandLine;
@@ -17,13 +18,21 @@ public final class CheckWorker {
             + " Dropwizard, MicroProfile, Vert.x, Kubernetes-style text, or the HTTP status alone.\n\n";
 
     private final InstantSource clock;
+    private final Path workingDirectory;
 
     /**
      * @param clock "now" for heartbeat ages; tests pass a fixed one. An InstantSource, not a Clock: the
      *     system Clock sets up ZoneOffset and its caches at start, which the check never needs.
+     * @param workingDirectory where a relative {@code --ca-file} is: the process's own directory for a
+     *     check in a JVM of its own, the client's for a check run by the check service
      */
-    CheckWorker(InstantSource clock) {
+    public CheckWorker(InstantSource clock, Path workingDirectory) {
         this.clock = clock;
+        this.workingDirectory = workingDirectory;
+    }
+
+    CheckWorker(InstantSource clock) {
+        this(clock, Path.of(""));
     }
 
     public static void main(String[] args) {
@@ -43,7 +52,7 @@ public final class CheckWorker {
     }
 
     private CheckResult check(WorkerOptions options) throws Exception {
-        SSLSocketFactory tls = options.caFile() == null ? null : CaFile.socketFactory(options.caFile());
+        SSLSocketFactory tls = options.caFile() == null ? null : CaFile.socketFactory(workingDirectory.resolve(options.caFile()));
         HttpResponse response;
         try {
             response = new HttpProbe(tls).get(options.endpoint(), options.headers(), options.standard().timeout());

@@ -241,6 +241,16 @@ class CheckWorkerTest {
     }
 
     @Test
+    void aRelativeCaFileIsReadFromTheGivenWorkingDirectory() {
+        ByteArrayOutputStream bytes = new ByteArrayOutputStream();
+        int code = new CheckWorker(CLOCK, java.nio.file.Path.of("/nonexistent/checks")).run(
+                new String[] {"-H", "127.0.0.1", "--ca-file", "ca.pem"}, new PrintStream(bytes, true, StandardCharsets.UTF_8));
+        assertEquals("WORKER UNKNOWN - usage: cannot read --ca-file /nonexistent/checks/ca.pem: NoSuchFileException:"
+                + " /nonexistent/checks/ca.pem (see check_worker --help)\n", bytes.toString(StandardCharsets.UTF_8));
+        assertEquals(3, code);
+    }
+
+    @Test
     void anUnresolvableNameIsCriticalNamingIt() {
         ByteArrayOutputStream bytes = new ByteArrayOutputStream();
         int code = new CheckWorker(CLOCK).run(new String[] {"-H", "no-such-host.invalid", "-t", "5"},

@@ -63,6 +63,9 @@ class LauncherIT {
         command.addAll(List.of(args));
         ProcessBuilder pb = new ProcessBuilder(command);
         pb.environment().clear(); // Nagios and xinetd give a bare environment
+        // ...in which a launcher would use a check service running on this machine: these tests are about
+        // the JVM of the check's own (CheckServiceIT is about the service).
+        pb.environment().put("SELFHEAL_CHECK_SERVICE", "");
         pb.environment().putAll(env);
         Path err = Files.createTempFile("launcher-it", ".err");
         pb.redirectError(err.toFile());
