@@ -133,6 +133,9 @@ final class HttpProbe {
             throw new UnknownHostException(endpoint.host());
         }
         socket.connect(address, millisLeft(deadline));
+        // Each write is a whole message (the request, a TLS handshake flight): Nagle's algorithm would hold
+        // one back until the last is acknowledged, which a server's delayed ACK makes 40 ms in a handshake.
+        socket.setTcpNoDelay(true);
         Socket channel = socket;
         if (endpoint.tls()) {
             channel = handshake(endpoint, socket, deadline);
