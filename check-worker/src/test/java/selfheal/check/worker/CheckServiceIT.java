@@ -166,6 +166,18 @@ class CheckServiceIT {
         assertEquals(127, r.code(), "went to the service: " + r.stdout());
     }
 
+    /** Whoever wrote the state file decides what a check answers: one that is not the caller's own is ignored. */
+    @Test
+    void aStateFileOfAnotherUserIsNeverTrusted() throws Exception {
+        Path foreign = dir.resolve("foreign");
+        Files.copy(service.stateFile(), foreign); // the right port and token, but not the caller's file
+        Files.setOwner(foreign, foreign.getFileSystem().getUserPrincipalLookupService().lookupPrincipalByName("nobody"));
+        LauncherIT.Result r = LauncherIT.launch(Map.of("SELFHEAL_CHECK_SERVICE", foreign.toString(), "SELFHEAL_JAVA", NO_JAVA),
+                "check_worker", "-p", port(), "-u", "/health");
+        assertEquals(127, r.code(), "went to the service: " + r.stdout());
+        assertTrue(r.stderr().contains(NO_JAVA), r.stderr());
+    }
+
     @Test
     void aWrongTokenIsRefusedAndTheCheckRunsInAJvmOfItsOwn() throws Exception {
         String port = Files.readString(service.stateFile()).split(" ")[0];
