@@ -184,7 +184,15 @@ public final class CheckService {
         }
         // The charset the plugin's own JVM would print in: the same locale rules decide it here.
         PrintStream out = new PrintStream(output, false, Charset.defaultCharset());
-        int status = program.run(request.args(), out, request.directory());
+        int status;
+        try {
+            status = program.run(request.args(), out, request.directory());
+        } catch (RuntimeException | Error e) {
+            // A plugin turns every failure into UNKNOWN itself; should one escape all the same, its launcher runs
+            // the check in a JVM of its own, and this JVM carries on.
+            output.reset();
+            return refusal("internal error in " + request.program() + ": " + e);
+        }
         out.flush();
         return (status + "\n").getBytes(StandardCharsets.US_ASCII);
     }

@@ -176,6 +176,17 @@ class CheckServiceTest {
     }
 
     @Test
+    void aProgramThatThrowsAfterAllIsRefusedSoItsLauncherRunsItAndTheServiceCarriesOn() throws Exception {
+        CheckService.Program broken = (args, out, directory) -> {
+            out.println("half a line");
+            throw new IllegalStateException("bug");
+        };
+        start(Map.of("broken", broken, "rec", recording), 1);
+        assertEquals("REFUSED internal error in broken: java.lang.IllegalStateException: bug\n", ask(TOKEN, "broken", "/", "0"));
+        assertEquals("0\nRECORDED - 0 arguments\n", ask(TOKEN, "rec", "/", "0"));
+    }
+
+    @Test
     void aRequestLongerThan64KiBIsRefused() throws Exception {
         start(Map.of("rec", recording), 1);
         assertEquals("REFUSED request longer than 65536 bytes\n", ask(TOKEN, "rec", "/", "1", "x".repeat(70_000)));
