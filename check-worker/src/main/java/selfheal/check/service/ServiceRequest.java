@@ -4,6 +4,7 @@ import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.InvalidPathException;
 import java.nio.file.Path;
 import java.security.MessageDigest;
 import java.util.Arrays;
@@ -40,8 +41,13 @@ record ServiceRequest(byte[] token, String program, Path directory, String[] arg
         Lines lines = new Lines(in);
         byte[] token = lines.next("token").getBytes(StandardCharsets.UTF_8);
         String program = lines.next("program");
-        String directory = lines.next("directory");
-        if (!directory.startsWith("/")) {
+        Path directory;
+        try {
+            directory = Path.of(lines.next("directory"));
+        } catch (InvalidPathException e) {
+            throw new Malformed("working directory is no path: " + e.getReason());
+        }
+        if (!directory.isAbsolute()) {
             throw new Malformed("working directory is not absolute");
         }
         int count;
@@ -57,7 +63,7 @@ record ServiceRequest(byte[] token, String program, Path directory, String[] arg
         for (int i = 0; i < count; i++) {
             args[i] = lines.next("argument " + (i + 1));
         }
-        return new ServiceRequest(token, program, Path.of(directory), args);
+        return new ServiceRequest(token, program, directory, args);
     }
 
     /** Whether this request carries the service's token; in constant time, so timing tells nothing of it. */

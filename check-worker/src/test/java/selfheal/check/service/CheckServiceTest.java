@@ -155,6 +155,7 @@ class CheckServiceTest {
     @CsvSource(delimiter = '|', value = {
             "an unknown program   | elsewhere | /      | 0  | | REFUSED no program elsewhere",
             "a relative directory | rec       | tmp    | 0  | | REFUSED working directory is not absolute",
+            "a NUL in the directory | rec     | /a\u0000b | 0 | | REFUSED working directory is no path: Nul character not allowed",
             "a count not a number | rec       | /      | x  | | REFUSED argument count is not a number",
             "a negative count     | rec       | /      | -1 | | REFUSED argument count out of range: -1",
             "too many arguments   | rec       | /      | 257| | REFUSED argument count out of range: 257",
