@@ -43,6 +43,9 @@ public final class CheckService {
     /** A client sends its whole request at once; one that has not within this is not a client of ours. */
     static final int REQUEST_MILLIS = 2000;
     static final String USAGE = "usage: check-service [--state-file FILE] [--threads N]";
+    /** The exit status after the service's jar was replaced (EX_TEMPFAIL): systemd's Restart=on-failure starts
+     *  it anew, with the new jar. */
+    public static final int EXIT_REPLACED = 75;
 
     /** A plugin the service runs: the same run(args, out) as in a JVM of its own. */
     @FunctionalInterface
@@ -56,6 +59,7 @@ public final class CheckService {
 
     private final Map<String, Program> programs;
     private final String token;
+    private final OwnJar jar;
     private final int threads;
     /** One per check being read or run. A check that finds none is answered BUSY at once, and its launcher
      *  runs it itself, rather than waiting behind checks that may each take up to their timeout. */
@@ -63,9 +67,10 @@ public final class CheckService {
     private final ExecutorService workers;
     private final PrintStream log;
 
-    CheckService(Map<String, Program> programs, String token, int threads, PrintStream log) {
+    CheckService(Map<String, Program> programs, String token, OwnJar jar, int threads, PrintStream log) {
         this.programs = programs;
         this.token = token;
+        this.jar = jar;
         this.threads = threads;
         this.slots = new Semaphore(threads);
         this.log = log;
@@ -113,8 +118,7 @@ public final class CheckService {
             Runtime.getRuntime().addShutdownHook(new Thread(state::remove, "remove state file"));
             log.println("check-service: serving checks on 127.0.0.1:" + server.getLocalPort() + " for the readers of "
                     + stateFile + ", " + threads + " threads");
-            new CheckService(PROGRAMS, token, threads, log).serve(server);
-            return 0;
+            return new CheckService(PROGRAMS, token, OwnJar.of(CheckService.class), threads, log).serve(server);
         } catch (IOException e) {
             log.println("check-service: cannot serve: " + e);
             return 1;
@@ -130,17 +134,27 @@ public final class CheckService {
                 .addOption("h", "help", false, "print usage and exit");
     }
 
-    /** Accepts connections until the socket is closed, handing each to a worker thread or answering BUSY. */
-    void serve(ServerSocket server) throws IOException {
+    /**
+     * Accepts connections, handing each to a worker thread or answering BUSY, until the socket is closed (0) or
+     * its jar has been replaced (EXIT_REPLACED: the checks running finish, the launchers of the next ones run
+     * them in JVMs of their own until the service has started anew).
+     */
+    int serve(ServerSocket server) throws IOException {
         while (!server.isClosed()) {
             Socket client;
             try {
                 client = server.accept();
             } catch (IOException e) {
                 if (server.isClosed()) {
-                    return;
+                    return 0;
                 }
                 throw e;
+            }
+            if (jar.replaced()) {
+                reply(client, refusal(jar.path() + " was replaced; stopping, to be started anew with it"), null);
+                server.close();
+                workers.shutdown();
+                return EXIT_REPLACED;
             }
             if (slots.tryAcquire()) {
                 workers.execute(() -> answer(client));
@@ -149,6 +163,7 @@ public final class CheckService {
                 reply(client, "BUSY\n".getBytes(StandardCharsets.US_ASCII), null);
             }
         }
+        return 0;
     }
 
     /** Reads one request, runs it if it is ours, gives its slot back, then replies and closes. */

@@ -1,6 +1,7 @@
 package selfheal.check.service;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.sun.net.httpserver.HttpServer;
@@ -14,7 +15,10 @@ import java.net.ServerSocket;
 import java.net.Socket;
 import java.nio.charset.Charset;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.nio.file.attribute.FileTime;
 import java.time.InstantSource;
 import java.util.ArrayList;
 import java.util.Collections;
@@ -27,6 +31,7 @@ import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 import selfheal.check.worker.CheckWorker;
@@ -45,6 +50,8 @@ class CheckServiceTest {
     };
     final ByteArrayOutputStream log = new ByteArrayOutputStream();
     ServerSocket server;
+    /** What serve() returned, once it has. */
+    volatile Integer served;
 
     @AfterEach
     void stop() throws IOException {
@@ -55,11 +62,15 @@ class CheckServiceTest {
 
     /** Starts a service with these programs and threads on 127.0.0.1 port 0, serving on a thread of its own. */
     void start(Map<String, CheckService.Program> programs, int threads) throws IOException {
+        start(programs, threads, OwnJar.NONE);
+    }
+
+    void start(Map<String, CheckService.Program> programs, int threads, OwnJar jar) throws IOException {
         server = new ServerSocket(0, 50, InetAddress.getLoopbackAddress());
-        CheckService service = new CheckService(programs, TOKEN, threads, new PrintStream(log, true, StandardCharsets.UTF_8));
+        CheckService service = new CheckService(programs, TOKEN, jar, threads, new PrintStream(log, true, StandardCharsets.UTF_8));
         Thread serving = new Thread(() -> {
             try {
-                service.serve(server);
+                served = service.serve(server);
             } catch (IOException e) {
                 throw new IllegalStateException(e);
             }
@@ -185,6 +196,48 @@ class CheckServiceTest {
         start(Map.of("broken", broken, "rec", recording), 1);
         assertEquals("REFUSED internal error in broken: java.lang.IllegalStateException: bug\n", ask(TOKEN, "broken", "/", "0"));
         assertEquals("0\nRECORDED - 0 arguments\n", ask(TOKEN, "rec", "/", "0"));
+    }
+
+    @Test
+    void whenItsJarIsReplacedItRunsNoMoreChecksAndStopsToBeStartedAnew(@TempDir Path dir) throws Exception {
+        Path jar = Files.writeString(dir.resolve("check-worker.jar"), "the jar it started with");
+        start(Map.of("rec", recording), 2, OwnJar.at(jar));
+        assertEquals("0\nRECORDED - 0 arguments\n", ask(TOKEN, "rec", "/", "0"));
+
+        Path upgrade = Files.writeString(dir.resolve("upgrade.jar"), "the jar of an upgrade");
+        Files.move(upgrade, jar, StandardCopyOption.REPLACE_EXISTING);
+        assertEquals("REFUSED " + jar + " was replaced; stopping, to be started anew with it\n", ask(TOKEN, "rec", "/", "0"));
+        assertEquals(1, runs.size(), "ran a check with the old code: " + runs);
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(5);
+        while (served == null && System.nanoTime() < deadline) {
+            Thread.sleep(10);
+        }
+        assertEquals(CheckService.EXIT_REPLACED, served);
+        assertTrue(server.isClosed());
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @CsvSource({"rewritten in place", "touched", "removed", "moved over"})
+    void ownJarSeesEveryWayOfReplacingIt(String how, @TempDir Path dir) throws Exception {
+        Path jar = Files.writeString(dir.resolve("check-worker.jar"), "version 1");
+        // As installed a while ago: a rewrite now cannot fall within the same tick of the file system's clock.
+        Files.setLastModifiedTime(jar, FileTime.fromMillis(System.currentTimeMillis() - 3_600_000));
+        OwnJar own = OwnJar.at(jar);
+        assertFalse(own.replaced());
+        switch (how) {
+            case "rewritten in place" -> Files.writeString(jar, "version 2"); // same inode and size, new mtime
+            case "touched" -> Files.setLastModifiedTime(jar, FileTime.fromMillis(0));
+            case "removed" -> Files.delete(jar);
+            default -> Files.move(Files.writeString(dir.resolve("new.jar"), "version 1"), jar,
+                    StandardCopyOption.REPLACE_EXISTING); // same size, another inode
+        }
+        assertTrue(own.replaced(), how);
+    }
+
+    @Test
+    void aServiceNotRunFromAJarWatchesNothing() {
+        assertFalse(OwnJar.of(CheckServiceTest.class).replaced()); // tests run from target/test-classes
+        assertEquals(null, OwnJar.of(CheckServiceTest.class).path());
     }
 
     @Test

@@ -9,6 +9,7 @@ import java.net.InetAddress;
 import java.net.ServerSocket;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -21,6 +22,7 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
+import selfheal.check.service.CheckService;
 
 /**
  * The check service as a real process (bin/check-service) and the real plugin launchers as Nagios runs them,
@@ -37,9 +39,14 @@ class CheckServiceIT {
     /** A check-service process and its state file. */
     record Service(Process process, Path stateFile, Path log) {
         static Service start(Path dir, String name) throws Exception {
+            return start(LauncherIT.BIN, dir, name);
+        }
+
+        /** Starts bin/check-service as found in {@code bin}. */
+        static Service start(Path bin, Path dir, String name) throws Exception {
             Path state = dir.resolve(name);
             Path log = dir.resolve(name + ".log");
-            ProcessBuilder pb = new ProcessBuilder(LauncherIT.BIN.resolve("check-service").toString(),
+            ProcessBuilder pb = new ProcessBuilder(bin.resolve("check-service").toString(),
                     "--state-file", state.toString(), "--threads", "4");
             pb.environment().clear(); // as systemd starts it: no JAVA_HOME, no PATH of ours
             pb.redirectErrorStream(true).redirectOutput(log.toFile());
@@ -234,6 +241,43 @@ class CheckServiceIT {
         } finally {
             Files.delete(unit);
             Files.delete(units);
+        }
+    }
+
+    /**
+     * Installed as install.sh lays it out (launchers, launch.sh and jar side by side), the service stops when
+     * an upgrade replaces its jar, rather than go on answering with the old code: systemd starts it anew.
+     */
+    @Test
+    void aReplacedJarStopsTheServiceAndMeanwhileChecksRunInJvmsOfTheirOwn() throws Exception {
+        Path installed = Files.createDirectories(dir.resolve("installed"));
+        for (String program : List.of("check-service", "check-service-client", "check_worker")) {
+            Files.copy(LauncherIT.BIN.resolve(program), installed.resolve(program), StandardCopyOption.COPY_ATTRIBUTES);
+        }
+        Files.copy(Path.of("../launcher/launch.sh"), installed.resolve("launch.sh"));
+        Path jar = installed.resolve("check-worker.jar");
+        Files.copy(Path.of("target/check-worker.jar"), jar);
+        Service upgraded = Service.start(installed, dir, "upgraded");
+        try {
+            Map<String, String> env = Map.of("SELFHEAL_CHECK_SERVICE", upgraded.stateFile().toString(), "SELFHEAL_JAVA", NO_JAVA);
+            assertEquals(0, LauncherIT.launch(env, installed.resolve("check_worker"), "-p", port(), "-u", "/health").code());
+
+            Path upgrade = Files.copy(jar, installed.resolve("check-worker.jar.new"));
+            Files.move(upgrade, jar, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+            LauncherIT.Result r = LauncherIT.launch(env, installed.resolve("check_worker"), "-p", port(), "-u", "/health");
+            assertEquals(127, r.code(), "the service answered with its old jar: " + r.stdout());
+            assertTrue(upgraded.process().waitFor(10, TimeUnit.SECONDS), "the service did not stop");
+            assertEquals(CheckService.EXIT_REPLACED, upgraded.process().exitValue());
+            assertFalse(Files.exists(upgraded.stateFile()), "it left its state file");
+            assertTrue(Files.readString(upgraded.log()).contains(jar + " was replaced; stopping"), Files.readString(upgraded.log()));
+        } finally {
+            upgraded.stop();
+            try (var files = Files.list(installed)) {
+                for (Path file : files.toList()) {
+                    Files.delete(file);
+                }
+            }
+            Files.delete(installed);
         }
     }
 

@@ -59,7 +59,12 @@ class LauncherIT {
 
     /** Runs the plugin with only {@code env} in its environment. */
     static Result launch(Map<String, String> env, String plugin, String... args) throws Exception {
-        List<String> command = new ArrayList<>(List.of(BIN.resolve(plugin).toString()));
+        return launch(env, BIN.resolve(plugin), args);
+    }
+
+    /** Runs the program at this path with only {@code env} in its environment. */
+    static Result launch(Map<String, String> env, Path program, String... args) throws Exception {
+        List<String> command = new ArrayList<>(List.of(program.toString()));
         command.addAll(List.of(args));
         ProcessBuilder pb = new ProcessBuilder(command);
         pb.environment().clear(); // Nagios and xinetd give a bare environment
