@@ -19,6 +19,7 @@ import java.util.Map;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Semaphore;
+import java.util.concurrent.TimeUnit;
 import org.apache.commons.cli.CommandLine;
 import org.apache.commons.cli.DefaultParser;
 import org.apache.commons.cli.Option;
@@ -153,7 +154,7 @@ public final class CheckService {
             if (jar.replaced()) {
                 reply(client, refusal(jar.path() + " was replaced; stopping, to be started anew with it"), null);
                 server.close();
-                workers.shutdown();
+                finishRunningChecks();
                 return EXIT_REPLACED;
             }
             if (slots.tryAcquire()) {
@@ -164,6 +165,16 @@ public final class CheckService {
             }
         }
         return 0;
+    }
+
+    /** Lets the checks being run end and answer (each ends within its own -t), for up to a minute. */
+    private void finishRunningChecks() {
+        workers.shutdown();
+        try {
+            workers.awaitTermination(60, TimeUnit.SECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
     }
 
     /** Reads one request, runs it if it is ours, gives its slot back, then replies and closes. */

@@ -199,21 +199,46 @@ class CheckServiceTest {
     }
 
     @Test
-    void whenItsJarIsReplacedItRunsNoMoreChecksAndStopsToBeStartedAnew(@TempDir Path dir) throws Exception {
+    void whenItsJarIsReplacedItRunsNoMoreChecksLetsTheRunningOnesAnswerAndStops(@TempDir Path dir) throws Exception {
         Path jar = Files.writeString(dir.resolve("check-worker.jar"), "the jar it started with");
-        start(Map.of("rec", recording), 2, OwnJar.at(jar));
+        CountDownLatch running = new CountDownLatch(1);
+        CountDownLatch release = new CountDownLatch(1);
+        CheckService.Program slow = (args, out, directory) -> {
+            running.countDown();
+            try {
+                release.await(20, TimeUnit.SECONDS);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+            out.println("SLOW DONE");
+            return 1;
+        };
+        start(Map.of("rec", recording, "slow", slow), 2, OwnJar.at(jar));
         assertEquals("0\nRECORDED - 0 arguments\n", ask(TOKEN, "rec", "/", "0"));
+        ExecutorService client = Executors.newSingleThreadExecutor();
+        try {
+            Future<String> inFlight = client.submit(() -> ask(TOKEN, "slow", "/", "0"));
+            assertTrue(running.await(10, TimeUnit.SECONDS));
 
-        Path upgrade = Files.writeString(dir.resolve("upgrade.jar"), "the jar of an upgrade");
-        Files.move(upgrade, jar, StandardCopyOption.REPLACE_EXISTING);
-        assertEquals("REFUSED " + jar + " was replaced; stopping, to be started anew with it\n", ask(TOKEN, "rec", "/", "0"));
-        assertEquals(1, runs.size(), "ran a check with the old code: " + runs);
-        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(5);
-        while (served == null && System.nanoTime() < deadline) {
-            Thread.sleep(10);
+            Path upgrade = Files.writeString(dir.resolve("upgrade.jar"), "the jar of an upgrade");
+            Files.move(upgrade, jar, StandardCopyOption.REPLACE_EXISTING);
+            assertEquals("REFUSED " + jar + " was replaced; stopping, to be started anew with it\n", ask(TOKEN, "rec", "/", "0"));
+            assertEquals(1, runs.size(), "ran a check with the old code: " + runs);
+            Thread.sleep(200);
+            assertEquals(null, served, "stopped before the check in flight had answered");
+
+            release.countDown();
+            assertEquals("1\nSLOW DONE\n", inFlight.get(10, TimeUnit.SECONDS));
+            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(5);
+            while (served == null && System.nanoTime() < deadline) {
+                Thread.sleep(10);
+            }
+            assertEquals(CheckService.EXIT_REPLACED, served);
+            assertTrue(server.isClosed());
+        } finally {
+            release.countDown();
+            client.shutdownNow();
         }
-        assertEquals(CheckService.EXIT_REPLACED, served);
-        assertTrue(server.isClosed());
     }
 
     @ParameterizedTest(name = "{0}")
