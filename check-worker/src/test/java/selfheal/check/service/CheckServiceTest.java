@@ -48,6 +48,28 @@ class CheckServiceTest {
         out.println("RECORDED - " + args.length + " arguments");
         return args.length > 0 && args[0].equals("fail") ? 2 : 0;
     };
+    /** A check that runs until the test lets it end, then prints "HELD DONE" and exits 1. */
+    static final class HeldCheck implements CheckService.Program {
+        final CountDownLatch running = new CountDownLatch(1);
+        final CountDownLatch release = new CountDownLatch(1);
+
+        @Override
+        public int run(String[] args, PrintStream out, Path directory) {
+            running.countDown();
+            try {
+                release.await(20, TimeUnit.SECONDS);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+            out.println("HELD DONE");
+            return 1;
+        }
+
+        void awaitRunning() throws InterruptedException {
+            assertTrue(running.await(10, TimeUnit.SECONDS), "the held check did not start");
+        }
+    }
+
     final ByteArrayOutputStream log = new ByteArrayOutputStream();
     ServerSocket server;
     /** What serve() returned, once it has. */
@@ -201,24 +223,13 @@ class CheckServiceTest {
     @Test
     void whenItsJarIsReplacedItRunsNoMoreChecksLetsTheRunningOnesAnswerAndStops(@TempDir Path dir) throws Exception {
         Path jar = Files.writeString(dir.resolve("check-worker.jar"), "the jar it started with");
-        CountDownLatch running = new CountDownLatch(1);
-        CountDownLatch release = new CountDownLatch(1);
-        CheckService.Program slow = (args, out, directory) -> {
-            running.countDown();
-            try {
-                release.await(20, TimeUnit.SECONDS);
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-            }
-            out.println("SLOW DONE");
-            return 1;
-        };
-        start(Map.of("rec", recording, "slow", slow), 2, OwnJar.at(jar));
+        HeldCheck held = new HeldCheck();
+        start(Map.of("rec", recording, "held", held), 2, OwnJar.at(jar));
         assertEquals("0\nRECORDED - 0 arguments\n", ask(TOKEN, "rec", "/", "0"));
         ExecutorService client = Executors.newSingleThreadExecutor();
         try {
-            Future<String> inFlight = client.submit(() -> ask(TOKEN, "slow", "/", "0"));
-            assertTrue(running.await(10, TimeUnit.SECONDS));
+            Future<String> inFlight = client.submit(() -> ask(TOKEN, "held", "/", "0"));
+            held.awaitRunning();
 
             Path upgrade = Files.writeString(dir.resolve("upgrade.jar"), "the jar of an upgrade");
             Files.move(upgrade, jar, StandardCopyOption.REPLACE_EXISTING);
@@ -227,8 +238,8 @@ class CheckServiceTest {
             Thread.sleep(200);
             assertEquals(null, served, "stopped before the check in flight had answered");
 
-            release.countDown();
-            assertEquals("1\nSLOW DONE\n", inFlight.get(10, TimeUnit.SECONDS));
+            held.release.countDown();
+            assertEquals("1\nHELD DONE\n", inFlight.get(10, TimeUnit.SECONDS));
             long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(5);
             while (served == null && System.nanoTime() < deadline) {
                 Thread.sleep(10);
@@ -236,7 +247,7 @@ class CheckServiceTest {
             assertEquals(CheckService.EXIT_REPLACED, served);
             assertTrue(server.isClosed());
         } finally {
-            release.countDown();
+            held.release.countDown();
             client.shutdownNow();
         }
     }
@@ -288,32 +299,21 @@ class CheckServiceTest {
 
     @Test
     void whenEveryThreadIsRunningACheckTheNextIsToldBusyAtOnce() throws Exception {
-        CountDownLatch running = new CountDownLatch(1);
-        CountDownLatch release = new CountDownLatch(1);
-        CheckService.Program blocking = (args, out, directory) -> {
-            running.countDown();
-            try {
-                release.await(20, TimeUnit.SECONDS);
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-            }
-            out.println("DONE");
-            return 0;
-        };
-        start(Map.of("block", blocking, "rec", recording), 1);
+        HeldCheck held = new HeldCheck();
+        start(Map.of("held", held, "rec", recording), 1);
         ExecutorService client = Executors.newSingleThreadExecutor();
         try {
-            Future<String> first = client.submit(() -> ask(TOKEN, "block", "/", "0"));
-            assertTrue(running.await(10, TimeUnit.SECONDS));
+            Future<String> first = client.submit(() -> ask(TOKEN, "held", "/", "0"));
+            held.awaitRunning();
             long start = System.nanoTime();
             assertEquals("BUSY\n", ask(TOKEN, "rec", "/", "0"));
             assertTrue((System.nanoTime() - start) / 1_000_000 < 1_000, "BUSY took long");
-            release.countDown();
-            assertEquals("0\nDONE\n", first.get(10, TimeUnit.SECONDS));
+            held.release.countDown();
+            assertEquals("1\nHELD DONE\n", first.get(10, TimeUnit.SECONDS));
             assertEquals(List.of(), runs);
             assertTrue(log().contains("BUSY: all 1 threads are running checks"), log());
         } finally {
-            release.countDown();
+            held.release.countDown();
             client.shutdownNow();
         }
     }
