@@ -236,6 +236,14 @@ public final class CheckService {
                 body.writeTo(out);
             }
             out.flush();
+            client.shutdownOutput();
+            // A reply sent before the request was read (BUSY, a replaced jar): what has arrived of it is read and
+            // dropped, because closing on unread bytes resets the connection, and a reset can cost the client
+            // the reply it had not read yet.
+            InputStream in = client.getInputStream();
+            for (int left = in.available(); left > 0; left = in.available()) {
+                in.skip(left);
+            }
         } catch (IOException e) {
             // the client is gone (killed by its monitor's timeout): nobody is left to tell
         }

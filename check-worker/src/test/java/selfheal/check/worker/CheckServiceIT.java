@@ -166,6 +166,38 @@ class CheckServiceIT {
         assertEquals(3, r.code(), r.stdout());
     }
 
+    /**
+     * A service answers BUSY (or stops for a new jar) before it reads the request. The check's launcher may then
+     * write to a connection already closed: strace holds its first write back for 0.2 s, so that it always
+     * does. That must end in its fallback (here: no Java), never in SIGPIPE (exit 141).
+     */
+    @Test
+    void aServiceThatAnswersBeforeReadingSendsTheCheckToItsOwnJvmNeverKillsIt() throws Exception {
+        try (ServerSocket hasty = new ServerSocket(0, 8, InetAddress.getLoopbackAddress())) {
+            Thread answering = new Thread(() -> {
+                try (java.net.Socket client = hasty.accept()) {
+                    client.getOutputStream().write("BUSY\n".getBytes(java.nio.charset.StandardCharsets.US_ASCII));
+                } catch (IOException e) {
+                    // closed by the test
+                }
+            }, "hasty service");
+            answering.start();
+            Path state = dir.resolve("hasty");
+            Files.writeString(state, hasty.getLocalPort() + " " + "a".repeat(64) + "\n");
+            ProcessBuilder pb = new ProcessBuilder("strace", "-f", "-qq", "-o", "/dev/null", "-e", "trace=none",
+                    "-e", "inject=write:delay_enter=200000:when=1", LauncherIT.BIN.resolve("check_worker").toString(),
+                    "-p", port(), "-u", "/health", "-v");
+            pb.environment().clear();
+            pb.environment().putAll(Map.of("SELFHEAL_CHECK_SERVICE", state.toString(), "SELFHEAL_JAVA", NO_JAVA));
+            Process p = pb.redirectErrorStream(true).start();
+            String out = new String(p.getInputStream().readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
+            assertTrue(p.waitFor(30, TimeUnit.SECONDS));
+            assertEquals(127, p.exitValue(), "not the fallback: " + out);
+            assertTrue(out.contains(NO_JAVA), out);
+            answering.join(10_000);
+        }
+    }
+
     @Test
     void anEmptyStateFileVariableTurnsTheServiceOff() throws Exception {
         LauncherIT.Result r = LauncherIT.launch(Map.of("SELFHEAL_CHECK_SERVICE", "", "SELFHEAL_JAVA", NO_JAVA),
