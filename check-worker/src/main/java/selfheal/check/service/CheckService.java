@@ -182,7 +182,7 @@ public final class CheckService {
         ByteArrayOutputStream output = new ByteArrayOutputStream();
         byte[] head;
         try {
-            head = run(client, output);
+            head = check(client, output);
         } finally {
             // Before the reply, so that the next check of a client that has its answer never finds it BUSY.
             slots.release();
@@ -191,7 +191,7 @@ public final class CheckService {
     }
 
     /** The reply's first line, its exit code or why not; the plugin's output goes to {@code output}. */
-    private byte[] run(Socket client, ByteArrayOutputStream output) {
+    private byte[] check(Socket client, ByteArrayOutputStream output) {
         ServiceRequest request;
         try {
             client.setSoTimeout(REQUEST_MILLIS);
