@@ -23,12 +23,12 @@ enum Fault {
         return "fault-" + optionName();
     }
 
-    static Fault parse(String text) throws UsageException {
+    static Fault parse(String text) throws BadOption {
         for (Fault fault : values()) {
             if (fault.optionName().equals(text)) {
                 return fault;
             }
         }
-        throw new UsageException("unknown fault '" + text + "': use crash, hang, slow or refuse-start");
+        throw new BadOption("unknown fault '" + text + "': use crash, hang, slow or refuse-start");
     }
 }

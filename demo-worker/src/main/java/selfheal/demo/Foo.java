@@ -37,7 +37,7 @@ public final class Foo {
         FooOptions options;
         try {
             options = FooOptions.parse(args);
-        } catch (UsageException e) {
+        } catch (BadOption e) {
             err.println("foo: " + e.getMessage());
             err.println("Try 'foo --help'.");
             return EXIT_USAGE;

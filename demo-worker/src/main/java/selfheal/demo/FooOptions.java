@@ -59,7 +59,7 @@ record FooOptions(
     private static final List<String> KEYS = List.of("home", "inbox", "outbox", "pidfile", "bind", "port", "name",
             "poll", "heartbeat-warn", "heartbeat-fail", "fault", "fault-after", "slow-delay", "fault-dir");
 
-    static FooOptions parse(String... args) throws UsageException {
+    static FooOptions parse(String... args) throws BadOption {
         Map<String, String> given = new HashMap<>();
         boolean help = false;
         for (int i = 0; i < args.length; i++) {
@@ -69,12 +69,12 @@ record FooOptions(
                 continue;
             }
             if (!arg.startsWith("--")) {
-                throw new UsageException("unexpected argument '" + arg + "'");
+                throw new BadOption("unexpected argument '" + arg + "'");
             }
             int eq = arg.indexOf('=');
             String key = arg.substring(2, eq < 0 ? arg.length() : eq);
             if (!KEYS.contains(key)) {
-                throw new UsageException("unknown option '--" + key + "'");
+                throw new BadOption("unknown option '--" + key + "'");
             }
             String value;
             if (eq >= 0) {
@@ -82,22 +82,22 @@ record FooOptions(
             } else if (i + 1 < args.length) {
                 value = args[++i];
             } else {
-                throw new UsageException("option '--" + key + "' needs a value");
+                throw new BadOption("option '--" + key + "' needs a value");
             }
             if (given.put(key, value) != null) {
-                throw new UsageException("option '--" + key + "' given twice");
+                throw new BadOption("option '--" + key + "' given twice");
             }
         }
         Path home = Path.of(given.getOrDefault("home", "."));
         Duration warn = seconds(given, "heartbeat-warn", "2", false);
         Duration fail = seconds(given, "heartbeat-fail", "5", false);
         if (warn.compareTo(fail) > 0) {
-            throw new UsageException("--heartbeat-warn " + given.getOrDefault("heartbeat-warn", "2")
+            throw new BadOption("--heartbeat-warn " + given.getOrDefault("heartbeat-warn", "2")
                     + " is later than --heartbeat-fail " + given.getOrDefault("heartbeat-fail", "5"));
         }
         String name = given.getOrDefault("name", "foo");
         if (name.isBlank() || name.contains(":")) {
-            throw new UsageException("--name must be non-blank without ':', got '" + name + "'");
+            throw new BadOption("--name must be non-blank without ':', got '" + name + "'");
         }
         return new FooOptions(
                 help,
@@ -116,34 +116,34 @@ record FooOptions(
                 seconds(given, "slow-delay", "15", false));
     }
 
-    private static Path path(Map<String, String> given, String key, Path fallback) throws UsageException {
+    private static Path path(Map<String, String> given, String key, Path fallback) throws BadOption {
         String value = given.get(key);
         if (value == null) {
             return fallback;
         }
         if (value.isEmpty()) {
-            throw new UsageException("--" + key + " must not be empty");
+            throw new BadOption("--" + key + " must not be empty");
         }
         return Path.of(value);
     }
 
     private static Duration seconds(Map<String, String> given, String key, String fallback, boolean zeroAllowed)
-            throws UsageException {
+            throws BadOption {
         String text = given.getOrDefault(key, fallback);
         BigDecimal value;
         try {
             value = new BigDecimal(text);
         } catch (NumberFormatException e) {
-            throw new UsageException("--" + key + " needs a number of seconds, got '" + text + "'");
+            throw new BadOption("--" + key + " needs a number of seconds, got '" + text + "'");
         }
         if (value.signum() < 0 || (!zeroAllowed && value.signum() == 0) || value.compareTo(BigDecimal.valueOf(86400)) > 0) {
-            throw new UsageException("--" + key + " must be " + (zeroAllowed ? "0" : "more than 0")
+            throw new BadOption("--" + key + " must be " + (zeroAllowed ? "0" : "more than 0")
                     + " to 86400 seconds, got '" + text + "'");
         }
         return Duration.ofMillis(value.movePointRight(3).longValue());
     }
 
-    private static int port(String text) throws UsageException {
+    private static int port(String text) throws BadOption {
         try {
             int port = Integer.parseInt(text);
             if (port >= 0 && port <= 65535) {
@@ -152,18 +152,18 @@ record FooOptions(
         } catch (NumberFormatException e) {
             // reported below
         }
-        throw new UsageException("--port must be 0-65535, got '" + text + "'");
+        throw new BadOption("--port must be 0-65535, got '" + text + "'");
     }
 
-    private static InetAddress address(String text) throws UsageException {
+    private static InetAddress address(String text) throws BadOption {
         // Literal addresses only: a start-up script must not wait on DNS.
         if (!text.matches("[0-9.]+|[0-9a-fA-F:]*:[0-9a-fA-F:.]*")) {
-            throw new UsageException("--bind needs an IP address, got '" + text + "'");
+            throw new BadOption("--bind needs an IP address, got '" + text + "'");
         }
         try {
             return InetAddress.getByName(text);
         } catch (UnknownHostException e) {
-            throw new UsageException("--bind needs an IP address, got '" + text + "'");
+            throw new BadOption("--bind needs an IP address, got '" + text + "'");
         }
     }
 }

@@ -13,7 +13,7 @@ import org.junit.jupiter.params.provider.CsvSource;
 class FooOptionsTest {
 
     @Test
-    void everyPathDefaultsUnderHome() throws UsageException {
+    void everyPathDefaultsUnderHome() throws BadOption {
         FooOptions o = FooOptions.parse("--home", "/srv/foo");
 
         assertEquals(Path.of("/srv/foo/inbox"), o.inbox());
@@ -32,7 +32,7 @@ class FooOptionsTest {
     }
 
     @Test
-    void valuesMayFollowAnEqualsSignAndOverrideTheDefaults() throws UsageException {
+    void valuesMayFollowAnEqualsSignAndOverrideTheDefaults() throws BadOption {
         FooOptions o = FooOptions.parse("--home=/h", "--inbox=/in", "--port=9000", "--fault=refuse-start",
                 "--pidfile", "/run/foo.pid", "--heartbeat-fail=0.5", "--heartbeat-warn", "0.1", "--bind", "::1");
 
@@ -62,7 +62,7 @@ class FooOptionsTest {
             "--name a:b               | --name must be non-blank without ':', got 'a:b'",
     })
     void badCommandLinesAreUsageErrorsThatSayWhy(String line, String message) {
-        UsageException e = assertThrows(UsageException.class, () -> FooOptions.parse(line.trim().split(" +")));
+        BadOption e = assertThrows(BadOption.class, () -> FooOptions.parse(line.trim().split(" +")));
         assertEquals(message.trim(), e.getMessage());
     }
 }
