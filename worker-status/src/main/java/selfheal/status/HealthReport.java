@@ -25,15 +25,15 @@ record HealthReport(String serviceId, String description, List<CheckEntry> check
     String toJson(Instant now) {
         HealthStatus status = status();
         StringBuilder json = new StringBuilder(256 + 192 * checks.size());
-        json.append("{\n  \"status\": ").append(Json.string(status.json()));
-        json.append(",\n  \"serviceId\": ").append(Json.string(serviceId));
+        json.append("{\n  \"status\": ").append(JsonLiterals.string(status.json()));
+        json.append(",\n  \"serviceId\": ").append(JsonLiterals.string(serviceId));
         if (description != null) {
-            json.append(",\n  \"description\": ").append(Json.string(description));
+            json.append(",\n  \"description\": ").append(JsonLiterals.string(description));
         }
         json.append(",\n  \"checks\": {");
         String separator = "\n";
         for (CheckEntry entry : checks) {
-            json.append(separator).append("    ").append(Json.string(entry.name())).append(": [\n      {");
+            json.append(separator).append("    ").append(JsonLiterals.string(entry.name())).append(": [\n      {");
             appendDetails(json, entry, now);
             json.append("\n      }\n    ]");
             separator = ",\n";
@@ -45,18 +45,18 @@ record HealthReport(String serviceId, String description, List<CheckEntry> check
     private static void appendDetails(StringBuilder json, CheckEntry entry, Instant now) {
         Observation o = entry.observation();
         String indent = "\n        ";
-        json.append(indent).append("\"componentId\": ").append(Json.string(entry.componentId()));
+        json.append(indent).append("\"componentId\": ").append(JsonLiterals.string(entry.componentId()));
         if (o.observedValue() != null) {
-            json.append(',').append(indent).append("\"observedValue\": ").append(Json.number(o.observedValue()));
+            json.append(',').append(indent).append("\"observedValue\": ").append(JsonLiterals.number(o.observedValue()));
         }
         if (o.observedUnit() != null) {
-            json.append(',').append(indent).append("\"observedUnit\": ").append(Json.string(o.observedUnit()));
+            json.append(',').append(indent).append("\"observedUnit\": ").append(JsonLiterals.string(o.observedUnit()));
         }
-        json.append(',').append(indent).append("\"status\": ").append(Json.string(o.status().json()));
+        json.append(',').append(indent).append("\"status\": ").append(JsonLiterals.string(o.status().json()));
         Instant time = o.time() == null ? now : o.time();
-        json.append(',').append(indent).append("\"time\": ").append(Json.string(time.toString()));
+        json.append(',').append(indent).append("\"time\": ").append(JsonLiterals.string(time.toString()));
         if (o.output() != null) {
-            json.append(',').append(indent).append("\"output\": ").append(Json.string(o.output()));
+            json.append(',').append(indent).append("\"output\": ").append(JsonLiterals.string(o.output()));
         }
     }
 }

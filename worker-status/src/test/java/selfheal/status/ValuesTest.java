@@ -79,18 +79,18 @@ class ValuesTest {
             "-2.25,   -2.25",
     })
     void numbersNeverUseAnExponent(double value, String expected) {
-        assertEquals(expected, Json.number(value));
+        assertEquals(expected, JsonLiterals.number(value));
     }
 
     @Test
     void integersAndDecimalsKeepTheirForm() {
-        assertEquals("42", Json.number(42L));
-        assertEquals("1.500", Json.number(new BigDecimal("1.500")));
+        assertEquals("42", JsonLiterals.number(42L));
+        assertEquals("1.500", JsonLiterals.number(new BigDecimal("1.500")));
     }
 
     @Test
     void stringsEscapeQuotesBackslashesAndControlCharacters() {
-        assertEquals("\"a\\\"b\\\\c\\nd\\u0001\\t\"", Json.string("a\"b\\c\nd\u0001\t"));
-        assertEquals("\"héllo\"", Json.string("héllo"));
+        assertEquals("\"a\\\"b\\\\c\\nd\\u0001\\t\"", JsonLiterals.string("a\"b\\c\nd\u0001\t"));
+        assertEquals("\"héllo\"", JsonLiterals.string("héllo"));
     }
 }

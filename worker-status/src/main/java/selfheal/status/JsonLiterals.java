@@ -3,8 +3,8 @@ package selfheal.status;
 import java.math.BigDecimal;
 
 /** The two JSON literals the endpoint writes by hand: strings and numbers. Output only, so no parser. */
-final class Json {
-    private Json() {
+final class JsonLiterals {
+    private JsonLiterals() {
     }
 
     /** {@code text} as a JSON string literal, quotes included (RFC 8259 section 7). */
