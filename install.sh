@@ -60,7 +60,7 @@ for part in check-worker/bin/check_worker check-worker/bin/check_listener check-
     check-worker/bin/check-service-client command-listener/bin/command-listener \
     launcher/launch.sh launcher/make-archives nagios-config/selfheal-event-handler nagios-config/nagios/selfheal-commands.cfg \
     nagios-config/nagios/selfheal-templates.cfg xinetd.d/selfheal xinetd.d/selfheal-resident services.fragment \
-    command-listener/examples/listener.properties uninstall; do
+    command-listener/examples/listener.properties command-listener/examples/sudoers.example uninstall; do
     [ -r "$src/$part" ] || die "$part missing from the checkout"
 done
 
@@ -117,7 +117,8 @@ link "$LIBDIR/selfheal-event-handler" "$PLUGINDIR/selfheal-event-handler"
 put 644 "$src/nagios-config/nagios/selfheal-commands.cfg" "$NAGIOS_CONFDIR/selfheal-commands.cfg"
 put 644 "$src/nagios-config/nagios/selfheal-templates.cfg" "$NAGIOS_CONFDIR/selfheal-templates.cfg"
 
-paths="s#/opt/selfheal/command-listener#$LIBDIR/command-listener#g; s#/opt/selfheal/check-service#$LIBDIR/check-service#g"
+paths="s#/usr/local/lib/selfheal/#$LIBDIR/#g"
+paths="$paths; s#/opt/selfheal/command-listener#$LIBDIR/command-listener#g; s#/opt/selfheal/check-service#$LIBDIR/check-service#g"
 paths="$paths; s#/etc/selfheal/#$CONFDIR/#g"
 put_edited 644 "$src/xinetd.d/selfheal" "$XINETD_DIR/selfheal" "$paths"
 
@@ -135,16 +136,8 @@ put 644 "$src/services.fragment" "$SHAREDIR/services.fragment"
 listener_example=$SHAREDIR/listener.properties.example
 put_edited 644 "$src/command-listener/examples/listener.properties" "$listener_example" \
     "s#/var/lib/selfheal#$STATEDIR#g; s#/var/log/selfheal#$LOGDIR#g"
-mkdir -p "$DESTDIR$SHAREDIR"
-cat >"$DESTDIR$SHAREDIR/sudoers.example" <<EOF
-# /etc/sudoers.d/selfheal: lets the listener's user run exactly foo's scripts as root, nothing else.
-# Install with: visudo -cf THIS_FILE && install -m 0440 THIS_FILE /etc/sudoers.d/selfheal
-# The paths must be the ones in listener.properties (command.*.args, run through sudo -n); "" forbids
-# any argument. See command-listener/README.md, "The sudo rule".
-Defaults:$LISTENER_USER !requiretty
-$LISTENER_USER ALL=(root) NOPASSWD: /opt/foo/bin/restart.sh "", /opt/foo/bin/stop.sh "", /opt/foo/bin/start.sh ""
-EOF
-record file "$SHAREDIR/sudoers.example"
+put_edited 644 "$src/command-listener/examples/sudoers.example" "$SHAREDIR/sudoers.example" \
+    "s/^Defaults:selfheal /Defaults:$LISTENER_USER /; s/^selfheal /$LISTENER_USER /"
 
 # The whitelist is the operator's: written once, never overwritten, kept by uninstall.
 if [ ! -e "$DESTDIR$CONFDIR/listener.properties" ]; then
@@ -190,7 +183,7 @@ mv -f "$DESTDIR$manifest.new" "$DESTDIR$manifest"
 
 cat <<EOF
 install.sh: installed selfheal into ${DESTDIR:-/} (files listed in $manifest).
-Next (README.md, "Installing for real"): create the user $LISTENER_USER, edit $CONFDIR/listener.properties,
+Next (README.md, "Install"): create the user $LISTENER_USER, edit $CONFDIR/listener.properties,
 check it with $LIBDIR/command-listener --check-config $CONFDIR/listener.properties, add the sudo rule
 ($SHAREDIR/sudoers.example), reload xinetd, define your services in Nagios and reload it.
 EOF
