@@ -118,7 +118,6 @@ put 644 "$src/nagios-config/nagios/selfheal-commands.cfg" "$NAGIOS_CONFDIR/selfh
 put 644 "$src/nagios-config/nagios/selfheal-templates.cfg" "$NAGIOS_CONFDIR/selfheal-templates.cfg"
 
 paths="s#/usr/local/lib/selfheal/#$LIBDIR/#g"
-paths="$paths; s#/opt/selfheal/command-listener#$LIBDIR/command-listener#g; s#/opt/selfheal/check-service#$LIBDIR/check-service#g"
 paths="$paths; s#/etc/selfheal/#$CONFDIR/#g"
 put_edited 644 "$src/xinetd.d/selfheal" "$XINETD_DIR/selfheal" "$paths"
 

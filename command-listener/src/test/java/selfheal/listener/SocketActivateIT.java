@@ -55,7 +55,7 @@ class SocketActivateIT extends ListenerStackIT {
         Path shipped = Path.of("../systemd").toAbsolutePath().normalize();
         for (String name : units()) {
             String text = Files.readString(shipped.resolve(name))
-                    .replace("/opt/selfheal/command-listener", LAUNCHER.toString());
+                    .replace("/usr/local/lib/selfheal/command-listener", LAUNCHER.toString());
             Files.writeString(units.resolve(name), text);
         }
         List<String> command = new ArrayList<>(List.of("systemd-analyze", "verify", "--man=no"));

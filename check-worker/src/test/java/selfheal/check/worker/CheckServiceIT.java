@@ -262,7 +262,7 @@ class CheckServiceIT {
         Path units = Files.createDirectories(dir.resolve("units"));
         Path unit = units.resolve("selfheal-checks.service");
         Files.writeString(unit, Files.readString(Path.of("../systemd/selfheal-checks.service"))
-                .replace("/opt/selfheal/check-service", LauncherIT.BIN.resolve("check-service").toString()));
+                .replace("/usr/local/lib/selfheal/check-service", LauncherIT.BIN.resolve("check-service").toString()));
         try {
             Process verify = new ProcessBuilder("systemd-analyze", "verify", "--man=no", "./selfheal-checks.service")
                     .directory(units.toFile()).redirectErrorStream(true).start();
