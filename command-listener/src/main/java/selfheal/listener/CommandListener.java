@@ -24,9 +24,6 @@ import java.util.function.Supplier;
  * was idle), 1 refused or invalid, 2 usage error.
  */
 public final class CommandListener {
-    static final String USAGE = "usage: command-listener [--config FILE] | --check-config FILE"
-            + " | [--config FILE] --reset NAME | --help";
-
     private final Supplier<Connection> connection;
     private final InstantSource clock;
 
@@ -64,56 +61,14 @@ public final class CommandListener {
         try {
             invocation = Invocation.parse(args);
         } catch (UsageException e) {
-            return print(out, "ERR internal usage: " + e.getMessage() + "; " + USAGE, 2);
+            return print(out, "ERR internal usage: " + e.getMessage() + "; " + Invocation.USAGE, 2);
         }
         return switch (invocation.mode()) {
-            case HELP -> print(out, USAGE + "\nSee README.md: one request line in, one reply line out.", 0);
+            case HELP -> print(out, Invocation.USAGE + "\nSee README.md: one request line in, one reply line out.", 0);
             case CHECK_CONFIG -> checkConfig(out, invocation.config());
             case RESET -> reset(out, invocation.config(), invocation.name());
             case SERVE -> serve(in, out, invocation.config());
         };
-    }
-
-    /** The command line, parsed by hand: three options do not justify loading a parser before every ping. */
-    record Invocation(Mode mode, Path config, String name) {
-        enum Mode { SERVE, CHECK_CONFIG, RESET, HELP }
-
-        static Invocation parse(String... args) throws UsageException {
-            Path config = null;
-            Path check = null;
-            String reset = null;
-            for (int i = 0; i < args.length; i++) {
-                String arg = args[i];
-                switch (arg) {
-                    case "--help", "-h" -> {
-                        return new Invocation(Mode.HELP, ListenerConfig.DEFAULT_FILE, null);
-                    }
-                    case "--config", "--check-config", "--reset" -> {
-                        if (i + 1 >= args.length || args[i + 1].isEmpty()) {
-                            throw new UsageException(arg + " needs a value");
-                        }
-                        String value = args[++i];
-                        if (arg.equals("--config")) {
-                            config = Path.of(value);
-                        } else if (arg.equals("--check-config")) {
-                            check = Path.of(value);
-                        } else {
-                            reset = value;
-                        }
-                    }
-                    default -> throw new UsageException("unknown argument '" + AuditLog.quote(
-                            arg.getBytes(StandardCharsets.UTF_8)).replace("\"", "") + "'");
-                }
-            }
-            if (check != null && (config != null || reset != null)) {
-                throw new UsageException("--check-config takes the file itself and goes alone");
-            }
-            if (check != null) {
-                return new Invocation(Mode.CHECK_CONFIG, check, null);
-            }
-            Path file = config == null ? ListenerConfig.DEFAULT_FILE : config;
-            return reset != null ? new Invocation(Mode.RESET, file, reset) : new Invocation(Mode.SERVE, file, null);
-        }
     }
 
     // ---- serving one connection ----------------------------------------------------------------------
