@@ -73,14 +73,6 @@ public final class CommandListener {
 
     // ---- serving one connection ----------------------------------------------------------------------
 
-    /** What happened to one request: the reply and everything the audit log needs. */
-    private record Handled(Reply reply, byte[] request, String command, Integer exit, String detail,
-                           boolean lineComplete) {
-        static Handled answered(Reply reply, byte[] request, String command, String detail) {
-            return new Handled(reply, request, command, null, detail, true);
-        }
-    }
-
     private int serve(InputStream in, OutputStream out, Path configFile) {
         Connection conn;
         try {
@@ -115,7 +107,7 @@ public final class CommandListener {
             audit = ListenerConfig.auditLogOf(configFile);
             handled = unconfigured(in, "configuration: " + e.getMessage());
         } catch (RuntimeException | Error e) {
-            handled = new Handled(Reply.error(Reply.Reason.INTERNAL), null, null, null, e.toString(), false);
+            handled = Handled.unread(Reply.error(Reply.Reason.INTERNAL), e.toString());
         }
         String peer = conn == null ? "unknown" : conn.peer().label();
         double seconds = (System.nanoTime() - start) / 1e9;
@@ -140,65 +132,61 @@ public final class CommandListener {
     private static Handled unconfigured(InputStream in, String detail) {
         try {
             byte[] line = LineReader.readLine(in, ListenerConfig.DEFAULT_READ_TIMEOUT);
-            return Handled.answered(Reply.error(Reply.Reason.INTERNAL), line, null, detail);
+            return Handled.refused(Reply.error(Reply.Reason.INTERNAL), line, detail);
         } catch (LineReader.TooLong e) {
-            return Handled.answered(Reply.error(Reply.Reason.INTERNAL), e.received(), null, detail);
+            return Handled.refused(Reply.error(Reply.Reason.INTERNAL), e.received(), detail);
         } catch (LineReader.Timeout | IOException e) {
-            return new Handled(Reply.error(Reply.Reason.INTERNAL), null, null, null, detail, false);
+            return Handled.unread(Reply.error(Reply.Reason.INTERNAL), detail);
         }
     }
 
     private Handled handle(InputStream in, Connection conn, ListenerConfig config) {
         Peer peer = conn.peer();
         if (conn.accepted() && !peer.allowedBy(config)) {
-            // A resident listener serves few connections at once: a refused peer must not hold one of them for
-            // read.timeout, so it is turned away before a byte is read.
-            // lineComplete true: no reader is left blocked, so whatever did arrive is drained before the close.
-            return new Handled(Reply.error(Reply.Reason.DENIED), null, null, null,
-                    "peer not in allow; refused before reading (resident)", true);
+            // A resident listener serves few connections at once: a refused peer must not hold one of them.
+            return Handled.deniedBeforeReading();
         }
         byte[] line = null;
         Handled unread = null;
         try {
             line = LineReader.readLine(in, config.readTimeout());
         } catch (LineReader.Timeout e) {
-            unread = new Handled(Reply.error(Reply.Reason.TIMEOUT), null, null, null, e.getMessage(), false);
+            unread = Handled.unread(Reply.error(Reply.Reason.TIMEOUT), e.getMessage());
         } catch (LineReader.TooLong e) {
-            unread = Handled.answered(Reply.error(Reply.Reason.BAD_REQUEST), e.received(), null, e.getMessage());
+            unread = Handled.refused(Reply.error(Reply.Reason.BAD_REQUEST), e.received(), e.getMessage());
         } catch (IOException e) {
-            unread = new Handled(Reply.error(Reply.Reason.BAD_REQUEST), null, null, null, e.toString(), false);
+            unread = Handled.unread(Reply.error(Reply.Reason.BAD_REQUEST), e.toString());
+        }
+        if (unread != null) {
+            return peer.allowedBy(config) ? unread : unread.deniedInstead();
         }
         if (!peer.allowedBy(config)) {
             // Decided after reading, so the audit log shows what a refused peer asked for.
-            return new Handled(Reply.error(Reply.Reason.DENIED), line, null, null,
-                    "peer not in allow", unread == null || unread.lineComplete());
-        }
-        if (unread != null) {
-            return unread;
+            return Handled.denied(line);
         }
         Request request;
         try {
             request = Request.parse(line);
         } catch (Request.Malformed e) {
-            return Handled.answered(Reply.error(Reply.Reason.BAD_REQUEST), line, null, e.getMessage());
+            return Handled.refused(Reply.error(Reply.Reason.BAD_REQUEST), line, e.getMessage());
         }
         String name = request.command();
         if (name.equals("ping") || name.equals("help")) {
             if (!request.args().isEmpty()) {
-                return Handled.answered(Reply.error(Reply.Reason.BAD_REQUEST, name, "arguments-not-allowed"),
+                return Handled.refused(Reply.error(Reply.Reason.BAD_REQUEST, name, "arguments-not-allowed"),
                         line, name, "built-in takes no arguments");
             }
             Reply reply = name.equals("ping")
                     ? Reply.pong(new BudgetLedger(config.stateDir()).exhausted(config.commands().values()))
                     : Reply.commands(new ArrayList<>(config.commands().keySet()));
-            return Handled.answered(reply, line, name, null);
+            return Handled.answered(reply, line, name);
         }
         AllowedCommand command = config.commands().get(name);
         if (command == null) {
-            return Handled.answered(Reply.error(Reply.Reason.UNKNOWN_COMMAND), line, null, "not in the whitelist");
+            return Handled.refused(Reply.error(Reply.Reason.UNKNOWN_COMMAND), line, "not in the whitelist");
         }
         if (!command.accepts(request.args())) {
-            return Handled.answered(Reply.error(Reply.Reason.BAD_REQUEST, name, "arguments-not-allowed"),
+            return Handled.refused(Reply.error(Reply.Reason.BAD_REQUEST, name, "arguments-not-allowed"),
                     line, name, "arguments not allowed: " + request.args());
         }
         return execute(command, request.args(), peer, config, line);
@@ -209,13 +197,13 @@ public final class CommandListener {
         String name = command.name();
         try (GroupLock lock = GroupLock.tryAcquire(config.stateDir(), command.group())) {
             if (lock == null) {
-                return Handled.answered(Reply.error(Reply.Reason.BUSY, name), line, name,
+                return Handled.refused(Reply.error(Reply.Reason.BUSY, name), line, name,
                         "group " + command.group() + " is running another command");
             }
             if (command.budget().isPresent()) {
                 Budget budget = command.budget().get();
                 if (!new BudgetLedger(config.stateDir()).take(command, budget, clock.instant())) {
-                    return Handled.answered(Reply.error(Reply.Reason.BUDGET_EXHAUSTED, name, budget.toString()),
+                    return Handled.refused(Reply.error(Reply.Reason.BUDGET_EXHAUSTED, name, budget.toString()),
                             line, name, "reset with: command-listener --reset " + name);
                 }
             }
@@ -228,10 +216,9 @@ public final class CommandListener {
             } else {
                 reply = Reply.failed(name, outcome.exit(), outcome.seconds());
             }
-            return new Handled(reply, line, name, outcome.timedOut() ? null : outcome.exit(),
-                    outcome.output(), true);
+            return Handled.ran(reply, line, name, outcome);
         } catch (IOException | RuntimeException e) {
-            return Handled.answered(Reply.error(Reply.Reason.INTERNAL, name), line, name, e.toString());
+            return Handled.refused(Reply.error(Reply.Reason.INTERNAL, name), line, name, e.toString());
         }
     }
 
