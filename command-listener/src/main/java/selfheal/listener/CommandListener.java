@@ -65,8 +65,9 @@ public final class CommandListener {
         }
         return switch (invocation.mode()) {
             case HELP -> print(out, Invocation.USAGE + "\nSee README.md: one request line in, one reply line out.", 0);
-            case CHECK_CONFIG -> checkConfig(out, invocation.config());
-            case RESET -> reset(out, invocation.config(), invocation.name());
+            case CHECK_CONFIG -> OperatorModes.checkConfig(out, invocation.config());
+            case RESET -> OperatorModes.reset(out, connection.get().peer(), invocation.config(), invocation.name(),
+                    clock);
             case SERVE -> serve(in, out, invocation.config());
         };
     }
@@ -222,81 +223,8 @@ public final class CommandListener {
         }
     }
 
-    // ---- operator modes ------------------------------------------------------------------------------
-
-    private static int checkConfig(OutputStream out, Path file) {
-        try {
-            ListenerConfig config = ListenerConfig.load(file);
-            List<String> missing = new ArrayList<>();
-            for (String tool : new String[] {SessionProcess.SETSID, SessionProcess.KILL}) {
-                if (!new java.io.File(tool).canExecute()) {
-                    missing.add("ERROR " + file + ": " + tool + " is missing: commands cannot run without it");
-                }
-            }
-            if (!missing.isEmpty()) {
-                return print(out, String.join("\n", missing), 1);
-            }
-            List<String> lines = new ArrayList<>();
-            lines.add("OK " + file + ": " + config.commands().size() + " commands, allow " + config.allow()
-                    + ", state.dir " + config.stateDir() + ", audit.log " + config.auditLog()
-                    + ", read.timeout " + Reply.seconds(config.readTimeout().toMillis() / 1000.0)
-                    + ", resident.idle " + Reply.seconds(config.residency().idle().toMillis() / 1000.0)
-                    + ", resident.connections " + config.residency().connections());
-            for (AllowedCommand c : config.commands().values()) {
-                lines.add("  " + c.name() + " = " + c.executable()
-                        + (c.fixedArgs().isEmpty() ? "" : " " + String.join(" ", c.fixedArgs()))
-                        + " (timeout " + Reply.seconds(c.timeout().toMillis() / 1000.0)
-                        + ", budget " + c.budget().map(Budget::toString).orElse("none")
-                        + ", group " + c.group() + ", dir " + c.directory() + ")");
-            }
-            return print(out, String.join("\n", lines), 0);
-        } catch (ConfigException e) {
-            List<String> lines = new ArrayList<>();
-            for (String problem : e.problems()) {
-                lines.add("ERROR " + file + ": " + problem);
-            }
-            return print(out, String.join("\n", lines), 1);
-        }
-    }
-
-    @SuppressWarnings("try") // the group lock is held, unreferenced, for as long as the reset takes
-    private int reset(OutputStream out, Path file, String name) {
-        if (!connection.get().peer().isLocal()) {
-            return print(out, "ERR denied", 1);
-        }
-        ListenerConfig config;
-        try {
-            config = ListenerConfig.load(file);
-        } catch (ConfigException e) {
-            return print(out, "ERROR " + file + ": " + String.join("; ", e.problems()), 1);
-        }
-        AllowedCommand command = config.commands().get(name);
-        if (command == null) {
-            return print(out, "ERROR no command '" + name + "' in " + file, 1);
-        }
-        long start = System.nanoTime();
-        Instant time = clock.instant();
-        Reply reply;
-        String detail;
-        try (GroupLock lock = GroupLock.acquire(config.stateDir(), command.group())) {
-            boolean was = new BudgetLedger(config.stateDir()).reset(name);
-            reply = new Reply(Reply.Reason.NONE, "OK reset " + name);
-            detail = was ? "budget was exhausted; runs forgotten" : "budget was not exhausted; runs forgotten";
-        } catch (IOException e) {
-            reply = Reply.error(Reply.Reason.INTERNAL, name);
-            detail = e.toString();
-        }
-        try {
-            new AuditLog(config.auditLog()).append(new AuditLog.Entry(time, "local",
-                    ("--reset " + name).getBytes(StandardCharsets.US_ASCII), reply, name, null,
-                    (System.nanoTime() - start) / 1e9, detail));
-        } catch (IOException e) {
-            detail += "; audit log not written: " + e.getMessage();
-        }
-        return print(out, reply.line() + " (" + detail + ")", reply.ok() ? 0 : 1);
-    }
-
-    private static int print(OutputStream out, String text, int code) {
+    /** Writes {@code text} and its newline to the client or operator; returns {@code code}. */
+    static int print(OutputStream out, String text, int code) {
         try {
             out.write((text + "\n").getBytes(StandardCharsets.US_ASCII));
             out.flush();
