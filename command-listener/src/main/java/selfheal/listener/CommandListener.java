@@ -7,10 +7,7 @@ import java.io.InputStream;
 import java.io.OutputStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
-import java.time.Instant;
 import java.time.InstantSource;
-import java.util.ArrayList;
-import java.util.List;
 import java.util.Optional;
 import java.util.function.Supplier;
 
@@ -18,7 +15,9 @@ import java.util.function.Supplier;
  * The healing endpoint: started by xinetd or systemd once per connection, it reads one request line, runs
  * the whitelisted command it names (or answers ping/help), writes one reply line and exits. Handed a
  * listening socket instead, it serves connection after connection the same way ({@link ResidentListener}).
- * Also the operator's tool for {@code --check-config FILE} and {@code --reset NAME}.
+ * Also the operator's tool for {@code --check-config FILE} and {@code --reset NAME} ({@link OperatorModes}).
+ * What runs and what is refused is decided in one place for every trigger, the {@link HealPath}; this class
+ * reads the line for it and sends its reply.
  *
  * <p>Exit codes: 0 the reply was OK (or the config is valid, or the reset was done, or a resident listener
  * was idle), 1 refused or invalid, 2 usage error.
@@ -26,10 +25,12 @@ import java.util.function.Supplier;
 public final class CommandListener {
     private final Supplier<Connection> connection;
     private final InstantSource clock;
+    private final HealPath heal;
 
     CommandListener(Supplier<Connection> connection, InstantSource clock) {
         this.connection = connection;
         this.clock = clock;
+        this.heal = new HealPath(clock);
     }
 
     public static void main(String[] args) {
@@ -89,12 +90,11 @@ public final class CommandListener {
 
     /**
      * One request on one connection (null: the connection could not even be identified, so the request is
-     * answered ERR internal): read, decide, run, audit, reply, close. Used by each per-connection process and
+     * answered ERR internal): read, the {@link HealPath}, reply, close. Used by each per-connection process and
      * by each connection of a {@link ResidentListener}.
      */
     int serve(Connection conn, InputStream in, OutputStream out, Path configFile) {
-        long start = System.nanoTime();
-        Instant time = clock.instant();
+        HealPath.Arrival arrival = heal.arrival();
         Handled handled;
         Optional<Path> audit = Optional.empty();
         try {
@@ -103,23 +103,15 @@ public final class CommandListener {
             }
             ListenerConfig config = ListenerConfig.load(configFile);
             audit = Optional.of(config.auditLog());
-            handled = handle(in, conn, config);
+            handled = receive(in, conn, config);
         } catch (ConfigException e) {
             audit = ListenerConfig.auditLogOf(configFile);
             handled = unconfigured(in, "configuration: " + e.getMessage());
         } catch (RuntimeException | Error e) {
-            handled = Handled.unread(Reply.error(Reply.Reason.INTERNAL), e.toString());
+            handled = Handled.crashed(e);
         }
-        String peer = conn == null ? "unknown" : conn.peer().label();
-        double seconds = (System.nanoTime() - start) / 1e9;
-        // Audit first: a client that has seen the reply can rely on the entry being there.
         if (audit.isPresent()) {
-            try {
-                new AuditLog(audit.get()).append(new AuditLog.Entry(time, peer, handled.request(),
-                        handled.reply(), handled.command(), handled.exit(), seconds, handled.detail()));
-            } catch (IOException | RuntimeException e) {
-                // Nowhere left to report it: stderr is the client's socket. --check-config catches this early.
-            }
+            heal.audit(audit.get(), conn == null ? "unknown" : conn.peer().label(), arrival, handled);
         }
         int code = print(out, handled.reply().line(), handled.reply().ok() ? 0 : 1);
         if (conn != null) {
@@ -127,6 +119,30 @@ public final class CommandListener {
             conn.finish(in, out, handled.lineComplete());
         }
         return code;
+    }
+
+    /**
+     * The network's part of the heal path: read the line under {@code read.timeout}, then hand it to
+     * {@link HealPath#decide}. Answers by itself only when there is no line to hand over.
+     */
+    private Handled receive(InputStream in, Connection conn, ListenerConfig config) {
+        Peer peer = conn.peer();
+        if (conn.accepted() && !peer.allowedBy(config)) {
+            // A resident listener serves few connections at once: a refused peer must not hold one of them.
+            return Handled.deniedBeforeReading();
+        }
+        Handled unread;
+        try {
+            return heal.decide(peer, LineReader.readLine(in, config.readTimeout()), config);
+        } catch (LineReader.Timeout e) {
+            unread = Handled.unread(Reply.error(Reply.Reason.TIMEOUT), e.getMessage());
+        } catch (LineReader.TooLong e) {
+            unread = Handled.refused(Reply.error(Reply.Reason.BAD_REQUEST), e.received(), e.getMessage());
+        } catch (IOException e) {
+            unread = Handled.unread(Reply.error(Reply.Reason.BAD_REQUEST), e.toString());
+        }
+        // A peer outside allow is told only that, nothing about what was wrong with its line.
+        return peer.allowedBy(config) ? unread : unread.deniedInstead();
     }
 
     /** Still reads the line, so the audit log shows what was asked and the socket closes cleanly. */
@@ -138,88 +154,6 @@ public final class CommandListener {
             return Handled.refused(Reply.error(Reply.Reason.INTERNAL), e.received(), detail);
         } catch (LineReader.Timeout | IOException e) {
             return Handled.unread(Reply.error(Reply.Reason.INTERNAL), detail);
-        }
-    }
-
-    private Handled handle(InputStream in, Connection conn, ListenerConfig config) {
-        Peer peer = conn.peer();
-        if (conn.accepted() && !peer.allowedBy(config)) {
-            // A resident listener serves few connections at once: a refused peer must not hold one of them.
-            return Handled.deniedBeforeReading();
-        }
-        byte[] line = null;
-        Handled unread = null;
-        try {
-            line = LineReader.readLine(in, config.readTimeout());
-        } catch (LineReader.Timeout e) {
-            unread = Handled.unread(Reply.error(Reply.Reason.TIMEOUT), e.getMessage());
-        } catch (LineReader.TooLong e) {
-            unread = Handled.refused(Reply.error(Reply.Reason.BAD_REQUEST), e.received(), e.getMessage());
-        } catch (IOException e) {
-            unread = Handled.unread(Reply.error(Reply.Reason.BAD_REQUEST), e.toString());
-        }
-        if (unread != null) {
-            return peer.allowedBy(config) ? unread : unread.deniedInstead();
-        }
-        if (!peer.allowedBy(config)) {
-            // Decided after reading, so the audit log shows what a refused peer asked for.
-            return Handled.denied(line);
-        }
-        Request request;
-        try {
-            request = Request.parse(line);
-        } catch (Request.Malformed e) {
-            return Handled.refused(Reply.error(Reply.Reason.BAD_REQUEST), line, e.getMessage());
-        }
-        String name = request.command();
-        if (name.equals("ping") || name.equals("help")) {
-            if (!request.args().isEmpty()) {
-                return Handled.refused(Reply.error(Reply.Reason.BAD_REQUEST, name, "arguments-not-allowed"),
-                        line, name, "built-in takes no arguments");
-            }
-            Reply reply = name.equals("ping")
-                    ? Reply.pong(new BudgetLedger(config.stateDir()).exhausted(config.commands().values()))
-                    : Reply.commands(new ArrayList<>(config.commands().keySet()));
-            return Handled.answered(reply, line, name);
-        }
-        AllowedCommand command = config.commands().get(name);
-        if (command == null) {
-            return Handled.refused(Reply.error(Reply.Reason.UNKNOWN_COMMAND), line, "not in the whitelist");
-        }
-        if (!command.accepts(request.args())) {
-            return Handled.refused(Reply.error(Reply.Reason.BAD_REQUEST, name, "arguments-not-allowed"),
-                    line, name, "arguments not allowed: " + request.args());
-        }
-        return execute(command, request.args(), peer, config, line);
-    }
-
-    private Handled execute(AllowedCommand command, List<String> args, Peer peer, ListenerConfig config,
-                            byte[] line) {
-        String name = command.name();
-        try (GroupLock lock = GroupLock.tryAcquire(config.stateDir(), command.group())) {
-            if (lock == null) {
-                return Handled.refused(Reply.error(Reply.Reason.BUSY, name), line, name,
-                        "group " + command.group() + " is running another command");
-            }
-            if (command.budget().isPresent()) {
-                Budget budget = command.budget().get();
-                if (!new BudgetLedger(config.stateDir()).take(command, budget, clock.instant())) {
-                    return Handled.refused(Reply.error(Reply.Reason.BUDGET_EXHAUSTED, name, budget.toString()),
-                            line, name, "reset with: command-listener --reset " + name);
-                }
-            }
-            ScriptRunner.Outcome outcome = ScriptRunner.run(command, args, peer.label());
-            Reply reply;
-            if (outcome.timedOut()) {
-                reply = Reply.timedOut(name, outcome.seconds());
-            } else if (outcome.exit() == 0) {
-                reply = Reply.ran(name, outcome.seconds());
-            } else {
-                reply = Reply.failed(name, outcome.exit(), outcome.seconds());
-            }
-            return Handled.ran(reply, line, name, outcome);
-        } catch (IOException | RuntimeException e) {
-            return Handled.refused(Reply.error(Reply.Reason.INTERNAL, name), line, name, e.toString());
         }
     }
 

@@ -18,6 +18,11 @@ record Handled(Reply reply, byte[] request, String command, Integer exit, String
         return new Handled(reply, null, null, null, detail, false);
     }
 
+    /** Anything unexpected, anywhere: ERR internal, and nothing of the request is trusted or drained. */
+    static Handled crashed(Throwable e) {
+        return unread(Reply.error(Reply.Reason.INTERNAL), e.toString());
+    }
+
     /**
      * A resident listener's peer outside {@code allow}, turned away before a byte is read so that it cannot
      * hold a connection slot for {@code read.timeout}. No reader is left blocked: what did arrive is drained.
