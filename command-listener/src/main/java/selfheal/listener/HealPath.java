@@ -23,7 +23,7 @@ import java.util.List;
  * </ol>
  * The network trigger ({@link CommandListener#serve}) reads the line, then calls {@link #decide} and
  * {@link #audit}; a component in this JVM calls {@link #handle}, which does exactly those two. A new stage
- * belongs here, once, for every trigger.
+ * belongs here, once, for every trigger. Holds nothing of a request: one instance serves concurrent ones.
  */
 final class HealPath {
     private final InstantSource clock;
@@ -60,10 +60,11 @@ final class HealPath {
 
     /** Every stage but the audit, for a line that has arrived: authorize, parse, whitelist, ..., run. */
     Handled decide(Peer requester, byte[] line, ListenerConfig config) {
+        // authorize: after reading, so that the audit log shows what a refused peer asked for
         if (!requester.allowedBy(config)) {
-            // Decided after reading, so the audit log shows what a refused peer asked for.
             return Handled.denied(line);
         }
+        // parse
         Request request;
         try {
             request = Request.parse(line);
@@ -74,13 +75,15 @@ final class HealPath {
         if (name.equals("ping") || name.equals("help")) {
             return builtIn(request, line, config);
         }
+        // whitelist
         AllowedCommand command = config.commands().get(name);
         if (command == null) {
             return Handled.refused(Reply.error(Reply.Reason.UNKNOWN_COMMAND), line, "not in the whitelist");
         }
+        // arguments
         if (!command.accepts(request.args())) {
-            return Handled.refused(Reply.error(Reply.Reason.BAD_REQUEST, name, "arguments-not-allowed"),
-                    line, name, "arguments not allowed: " + request.args());
+            return Handled.refused(Reply.argumentsNotAllowed(name), line, name,
+                    "arguments not allowed: " + request.args());
         }
         return run(command, request.args(), requester, config, line);
     }
@@ -89,8 +92,7 @@ final class HealPath {
     private static Handled builtIn(Request request, byte[] line, ListenerConfig config) {
         String name = request.command();
         if (!request.args().isEmpty()) {
-            return Handled.refused(Reply.error(Reply.Reason.BAD_REQUEST, name, "arguments-not-allowed"),
-                    line, name, "built-in takes no arguments");
+            return Handled.refused(Reply.argumentsNotAllowed(name), line, name, "built-in takes no arguments");
         }
         Reply reply = name.equals("ping")
                 ? Reply.pong(new BudgetLedger(config.stateDir()).exhausted(config.commands().values()))
@@ -98,15 +100,17 @@ final class HealPath {
         return Handled.answered(reply, line, name);
     }
 
-    /** Lock, budget, run: the group lock is held from before the budget is counted until the script ends. */
+    /** Lock, budget, run. */
     private Handled run(AllowedCommand command, List<String> args, Peer requester, ListenerConfig config,
                         byte[] line) {
         String name = command.name();
+        // lock: held from before the budget is counted until the script ends; busy at once, never a wait
         try (GroupLock lock = GroupLock.tryAcquire(config.stateDir(), command.group())) {
             if (lock == null) {
                 return Handled.refused(Reply.error(Reply.Reason.BUSY, name), line, name,
                         "group " + command.group() + " is running another command");
             }
+            // budget
             if (command.budget().isPresent()) {
                 Budget budget = command.budget().get();
                 if (!new BudgetLedger(config.stateDir()).take(command, budget, clock.instant())) {
@@ -114,6 +118,7 @@ final class HealPath {
                             line, name, "reset with: command-listener --reset " + name);
                 }
             }
+            // run
             ScriptRunner.Outcome outcome = ScriptRunner.run(command, args, requester.label());
             Reply reply;
             if (outcome.timedOut()) {

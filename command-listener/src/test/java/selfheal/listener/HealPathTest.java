@@ -100,7 +100,8 @@ class HealPathTest {
     @Test
     void theBudgetIsSharedWithNetworkRequestsAndRefusesBeyondIt() throws Exception {
         fx.set("command.foo-restart.budget", "2/15m");
-        CommandListenerTest.MutableClock clock = new CommandListenerTest.MutableClock(Instant.parse("2026-01-01T00:00:00Z"));
+        CommandListenerTest.MutableClock clock =
+                new CommandListenerTest.MutableClock(Instant.parse("2026-01-01T00:00:00Z"));
         assertTrue(ask(clock, WATCH, "foo-restart").reply().ok());
         clock.advance(Duration.ofMinutes(1));
         assertTrue(fx.serve(Peer.remote(IpAddress.parse("127.0.0.1")), clock,
