@@ -7,10 +7,7 @@ import java.io.InputStream;
 import java.io.OutputStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
-import java.time.Instant;
 import java.time.InstantSource;
-import java.util.ArrayList;
-import java.util.List;
 import java.util.Optional;
 import java.util.function.Supplier;
 
@@ -18,21 +15,22 @@ import java.util.function.Supplier;
  * The healing endpoint: started by xinetd or systemd once per connection, it reads one request line, runs
  * the whitelisted command it names (or answers ping/help), writes one reply line and exits. Handed a
  * listening socket instead, it serves connection after connection the same way ({@link ResidentListener}).
- * Also the operator's tool for {@code --check-config FILE} and {@code --reset NAME}.
+ * Also the operator's tool for {@code --check-config FILE} and {@code --reset NAME} ({@link OperatorModes}).
+ * What runs and what is refused is decided in one place for every trigger, the {@link HealPath}; this class
+ * reads the line for it and sends its reply.
  *
  * <p>Exit codes: 0 the reply was OK (or the config is valid, or the reset was done, or a resident listener
  * was idle), 1 refused or invalid, 2 usage error.
  */
 public final class CommandListener {
-    static final String USAGE = "usage: command-listener [--config FILE] | --check-config FILE"
-            + " | [--config FILE] --reset NAME | --help";
-
     private final Supplier<Connection> connection;
     private final InstantSource clock;
+    private final HealPath heal;
 
     CommandListener(Supplier<Connection> connection, InstantSource clock) {
         this.connection = connection;
         this.clock = clock;
+        this.heal = new HealPath(clock);
     }
 
     public static void main(String[] args) {
@@ -64,67 +62,18 @@ public final class CommandListener {
         try {
             invocation = Invocation.parse(args);
         } catch (UsageException e) {
-            return print(out, "ERR internal usage: " + e.getMessage() + "; " + USAGE, 2);
+            return print(out, "ERR internal usage: " + e.getMessage() + "; " + Invocation.USAGE, 2);
         }
         return switch (invocation.mode()) {
-            case HELP -> print(out, USAGE + "\nSee README.md: one request line in, one reply line out.", 0);
-            case CHECK_CONFIG -> checkConfig(out, invocation.config());
-            case RESET -> reset(out, invocation.config(), invocation.name());
+            case HELP -> print(out, Invocation.USAGE + "\nSee README.md: one request line in, one reply line out.", 0);
+            case CHECK_CONFIG -> OperatorModes.checkConfig(out, invocation.config());
+            case RESET -> OperatorModes.reset(out, connection.get().peer(), invocation.config(), invocation.name(),
+                    clock);
             case SERVE -> serve(in, out, invocation.config());
         };
     }
 
-    /** The command line, parsed by hand: three options do not justify loading a parser before every ping. */
-    record Invocation(Mode mode, Path config, String name) {
-        enum Mode { SERVE, CHECK_CONFIG, RESET, HELP }
-
-        static Invocation parse(String... args) throws UsageException {
-            Path config = null;
-            Path check = null;
-            String reset = null;
-            for (int i = 0; i < args.length; i++) {
-                String arg = args[i];
-                switch (arg) {
-                    case "--help", "-h" -> {
-                        return new Invocation(Mode.HELP, ListenerConfig.DEFAULT_FILE, null);
-                    }
-                    case "--config", "--check-config", "--reset" -> {
-                        if (i + 1 >= args.length || args[i + 1].isEmpty()) {
-                            throw new UsageException(arg + " needs a value");
-                        }
-                        String value = args[++i];
-                        if (arg.equals("--config")) {
-                            config = Path.of(value);
-                        } else if (arg.equals("--check-config")) {
-                            check = Path.of(value);
-                        } else {
-                            reset = value;
-                        }
-                    }
-                    default -> throw new UsageException("unknown argument '" + AuditLog.quote(
-                            arg.getBytes(StandardCharsets.UTF_8)).replace("\"", "") + "'");
-                }
-            }
-            if (check != null && (config != null || reset != null)) {
-                throw new UsageException("--check-config takes the file itself and goes alone");
-            }
-            if (check != null) {
-                return new Invocation(Mode.CHECK_CONFIG, check, null);
-            }
-            Path file = config == null ? ListenerConfig.DEFAULT_FILE : config;
-            return reset != null ? new Invocation(Mode.RESET, file, reset) : new Invocation(Mode.SERVE, file, null);
-        }
-    }
-
     // ---- serving one connection ----------------------------------------------------------------------
-
-    /** What happened to one request: the reply and everything the audit log needs. */
-    private record Handled(Reply reply, byte[] request, String command, Integer exit, String detail,
-                           boolean lineComplete) {
-        static Handled answered(Reply reply, byte[] request, String command, String detail) {
-            return new Handled(reply, request, command, null, detail, true);
-        }
-    }
 
     private int serve(InputStream in, OutputStream out, Path configFile) {
         Connection conn;
@@ -141,12 +90,11 @@ public final class CommandListener {
 
     /**
      * One request on one connection (null: the connection could not even be identified, so the request is
-     * answered ERR internal): read, decide, run, audit, reply, close. Used by each per-connection process and
+     * answered ERR internal): read, the {@link HealPath}, reply, close. Used by each per-connection process and
      * by each connection of a {@link ResidentListener}.
      */
     int serve(Connection conn, InputStream in, OutputStream out, Path configFile) {
-        long start = System.nanoTime();
-        Instant time = clock.instant();
+        HealPath.Arrival arrival = heal.arrival();
         Handled handled;
         Optional<Path> audit = Optional.empty();
         try {
@@ -155,23 +103,15 @@ public final class CommandListener {
             }
             ListenerConfig config = ListenerConfig.load(configFile);
             audit = Optional.of(config.auditLog());
-            handled = handle(in, conn, config);
+            handled = receive(in, conn, config);
         } catch (ConfigException e) {
             audit = ListenerConfig.auditLogOf(configFile);
             handled = unconfigured(in, "configuration: " + e.getMessage());
         } catch (RuntimeException | Error e) {
-            handled = new Handled(Reply.error(Reply.Reason.INTERNAL), null, null, null, e.toString(), false);
+            handled = Handled.crashed(e);
         }
-        String peer = conn == null ? "unknown" : conn.peer().label();
-        double seconds = (System.nanoTime() - start) / 1e9;
-        // Audit first: a client that has seen the reply can rely on the entry being there.
         if (audit.isPresent()) {
-            try {
-                new AuditLog(audit.get()).append(new AuditLog.Entry(time, peer, handled.request(),
-                        handled.reply(), handled.command(), handled.exit(), seconds, handled.detail()));
-            } catch (IOException | RuntimeException e) {
-                // Nowhere left to report it: stderr is the client's socket. --check-config catches this early.
-            }
+            heal.audit(audit.get(), conn == null ? "unknown" : conn.peer().label(), arrival, handled);
         }
         int code = print(out, handled.reply().line(), handled.reply().ok() ? 0 : 1);
         if (conn != null) {
@@ -181,180 +121,44 @@ public final class CommandListener {
         return code;
     }
 
+    /**
+     * The network's part of the heal path: read the line under {@code read.timeout}, then hand it to
+     * {@link HealPath#decide}. Answers by itself only when there is no line to hand over.
+     */
+    private Handled receive(InputStream in, Connection conn, ListenerConfig config) {
+        Peer peer = conn.peer();
+        if (conn.accepted() && !peer.allowedBy(config)) {
+            // A resident listener serves few connections at once: a refused peer must not hold one of them.
+            return Handled.deniedBeforeReading();
+        }
+        Handled unread;
+        try {
+            return heal.decide(peer, LineReader.readLine(in, config.readTimeout()), config);
+        } catch (LineReader.Timeout e) {
+            unread = Handled.unread(Reply.error(Reply.Reason.TIMEOUT), e.getMessage());
+        } catch (LineReader.TooLong e) {
+            unread = Handled.refused(Reply.error(Reply.Reason.BAD_REQUEST), e.received(), e.getMessage());
+        } catch (IOException e) {
+            unread = Handled.unread(Reply.error(Reply.Reason.BAD_REQUEST), e.toString());
+        }
+        // A peer outside allow is told only that, nothing about what was wrong with its line.
+        return peer.allowedBy(config) ? unread : unread.deniedInstead();
+    }
+
     /** Still reads the line, so the audit log shows what was asked and the socket closes cleanly. */
     private static Handled unconfigured(InputStream in, String detail) {
         try {
             byte[] line = LineReader.readLine(in, ListenerConfig.DEFAULT_READ_TIMEOUT);
-            return Handled.answered(Reply.error(Reply.Reason.INTERNAL), line, null, detail);
+            return Handled.refused(Reply.error(Reply.Reason.INTERNAL), line, detail);
         } catch (LineReader.TooLong e) {
-            return Handled.answered(Reply.error(Reply.Reason.INTERNAL), e.received(), null, detail);
+            return Handled.refused(Reply.error(Reply.Reason.INTERNAL), e.received(), detail);
         } catch (LineReader.Timeout | IOException e) {
-            return new Handled(Reply.error(Reply.Reason.INTERNAL), null, null, null, detail, false);
+            return Handled.unread(Reply.error(Reply.Reason.INTERNAL), detail);
         }
     }
 
-    private Handled handle(InputStream in, Connection conn, ListenerConfig config) {
-        Peer peer = conn.peer();
-        if (conn.accepted() && !peer.allowedBy(config)) {
-            // A resident listener serves few connections at once: a refused peer must not hold one of them for
-            // read.timeout, so it is turned away before a byte is read.
-            // lineComplete true: no reader is left blocked, so whatever did arrive is drained before the close.
-            return new Handled(Reply.error(Reply.Reason.DENIED), null, null, null,
-                    "peer not in allow; refused before reading (resident)", true);
-        }
-        byte[] line = null;
-        Handled unread = null;
-        try {
-            line = LineReader.readLine(in, config.readTimeout());
-        } catch (LineReader.Timeout e) {
-            unread = new Handled(Reply.error(Reply.Reason.TIMEOUT), null, null, null, e.getMessage(), false);
-        } catch (LineReader.TooLong e) {
-            unread = Handled.answered(Reply.error(Reply.Reason.BAD_REQUEST), e.received(), null, e.getMessage());
-        } catch (IOException e) {
-            unread = new Handled(Reply.error(Reply.Reason.BAD_REQUEST), null, null, null, e.toString(), false);
-        }
-        if (!peer.allowedBy(config)) {
-            // Decided after reading, so the audit log shows what a refused peer asked for.
-            return new Handled(Reply.error(Reply.Reason.DENIED), line, null, null,
-                    "peer not in allow", unread == null || unread.lineComplete());
-        }
-        if (unread != null) {
-            return unread;
-        }
-        Request request;
-        try {
-            request = Request.parse(line);
-        } catch (Request.Malformed e) {
-            return Handled.answered(Reply.error(Reply.Reason.BAD_REQUEST), line, null, e.getMessage());
-        }
-        String name = request.command();
-        if (name.equals("ping") || name.equals("help")) {
-            if (!request.args().isEmpty()) {
-                return Handled.answered(Reply.error(Reply.Reason.BAD_REQUEST, name, "arguments-not-allowed"),
-                        line, name, "built-in takes no arguments");
-            }
-            Reply reply = name.equals("ping")
-                    ? Reply.pong(new BudgetLedger(config.stateDir()).exhausted(config.commands().values()))
-                    : Reply.commands(new ArrayList<>(config.commands().keySet()));
-            return Handled.answered(reply, line, name, null);
-        }
-        AllowedCommand command = config.commands().get(name);
-        if (command == null) {
-            return Handled.answered(Reply.error(Reply.Reason.UNKNOWN_COMMAND), line, null, "not in the whitelist");
-        }
-        if (!command.accepts(request.args())) {
-            return Handled.answered(Reply.error(Reply.Reason.BAD_REQUEST, name, "arguments-not-allowed"),
-                    line, name, "arguments not allowed: " + request.args());
-        }
-        return execute(command, request.args(), peer, config, line);
-    }
-
-    private Handled execute(AllowedCommand command, List<String> args, Peer peer, ListenerConfig config,
-                            byte[] line) {
-        String name = command.name();
-        try (GroupLock lock = GroupLock.tryAcquire(config.stateDir(), command.group())) {
-            if (lock == null) {
-                return Handled.answered(Reply.error(Reply.Reason.BUSY, name), line, name,
-                        "group " + command.group() + " is running another command");
-            }
-            if (command.budget().isPresent()) {
-                Budget budget = command.budget().get();
-                if (!new BudgetLedger(config.stateDir()).take(command, budget, clock.instant())) {
-                    return Handled.answered(Reply.error(Reply.Reason.BUDGET_EXHAUSTED, name, budget.toString()),
-                            line, name, "reset with: command-listener --reset " + name);
-                }
-            }
-            ScriptRunner.Outcome outcome = ScriptRunner.run(command, args, peer.label());
-            Reply reply;
-            if (outcome.timedOut()) {
-                reply = Reply.timedOut(name, outcome.seconds());
-            } else if (outcome.exit() == 0) {
-                reply = Reply.ran(name, outcome.seconds());
-            } else {
-                reply = Reply.failed(name, outcome.exit(), outcome.seconds());
-            }
-            return new Handled(reply, line, name, outcome.timedOut() ? null : outcome.exit(),
-                    outcome.output(), true);
-        } catch (IOException | RuntimeException e) {
-            return Handled.answered(Reply.error(Reply.Reason.INTERNAL, name), line, name, e.toString());
-        }
-    }
-
-    // ---- operator modes ------------------------------------------------------------------------------
-
-    private static int checkConfig(OutputStream out, Path file) {
-        try {
-            ListenerConfig config = ListenerConfig.load(file);
-            List<String> missing = new ArrayList<>();
-            for (String tool : new String[] {SessionProcess.SETSID, SessionProcess.KILL}) {
-                if (!new java.io.File(tool).canExecute()) {
-                    missing.add("ERROR " + file + ": " + tool + " is missing: commands cannot run without it");
-                }
-            }
-            if (!missing.isEmpty()) {
-                return print(out, String.join("\n", missing), 1);
-            }
-            List<String> lines = new ArrayList<>();
-            lines.add("OK " + file + ": " + config.commands().size() + " commands, allow " + config.allow()
-                    + ", state.dir " + config.stateDir() + ", audit.log " + config.auditLog()
-                    + ", read.timeout " + Reply.seconds(config.readTimeout().toMillis() / 1000.0)
-                    + ", resident.idle " + Reply.seconds(config.residency().idle().toMillis() / 1000.0)
-                    + ", resident.connections " + config.residency().connections());
-            for (AllowedCommand c : config.commands().values()) {
-                lines.add("  " + c.name() + " = " + c.executable()
-                        + (c.fixedArgs().isEmpty() ? "" : " " + String.join(" ", c.fixedArgs()))
-                        + " (timeout " + Reply.seconds(c.timeout().toMillis() / 1000.0)
-                        + ", budget " + c.budget().map(Budget::toString).orElse("none")
-                        + ", group " + c.group() + ", dir " + c.directory() + ")");
-            }
-            return print(out, String.join("\n", lines), 0);
-        } catch (ConfigException e) {
-            List<String> lines = new ArrayList<>();
-            for (String problem : e.problems()) {
-                lines.add("ERROR " + file + ": " + problem);
-            }
-            return print(out, String.join("\n", lines), 1);
-        }
-    }
-
-    @SuppressWarnings("try") // the group lock is held, unreferenced, for as long as the reset takes
-    private int reset(OutputStream out, Path file, String name) {
-        if (!connection.get().peer().isLocal()) {
-            return print(out, "ERR denied", 1);
-        }
-        ListenerConfig config;
-        try {
-            config = ListenerConfig.load(file);
-        } catch (ConfigException e) {
-            return print(out, "ERROR " + file + ": " + String.join("; ", e.problems()), 1);
-        }
-        AllowedCommand command = config.commands().get(name);
-        if (command == null) {
-            return print(out, "ERROR no command '" + name + "' in " + file, 1);
-        }
-        long start = System.nanoTime();
-        Instant time = clock.instant();
-        Reply reply;
-        String detail;
-        try (GroupLock lock = GroupLock.acquire(config.stateDir(), command.group())) {
-            boolean was = new BudgetLedger(config.stateDir()).reset(name);
-            reply = new Reply(Reply.Reason.NONE, "OK reset " + name);
-            detail = was ? "budget was exhausted; runs forgotten" : "budget was not exhausted; runs forgotten";
-        } catch (IOException e) {
-            reply = Reply.error(Reply.Reason.INTERNAL, name);
-            detail = e.toString();
-        }
-        try {
-            new AuditLog(config.auditLog()).append(new AuditLog.Entry(time, "local",
-                    ("--reset " + name).getBytes(StandardCharsets.US_ASCII), reply, name, null,
-                    (System.nanoTime() - start) / 1e9, detail));
-        } catch (IOException e) {
-            detail += "; audit log not written: " + e.getMessage();
-        }
-        return print(out, reply.line() + " (" + detail + ")", reply.ok() ? 0 : 1);
-    }
-
-    private static int print(OutputStream out, String text, int code) {
+    /** Writes {@code text} and its newline to the client or operator; returns {@code code}. */
+    static int print(OutputStream out, String text, int code) {
         try {
             out.write((text + "\n").getBytes(StandardCharsets.US_ASCII));
             out.flush();

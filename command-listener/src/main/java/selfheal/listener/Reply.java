@@ -46,6 +46,10 @@ record Reply(Reason reason, String line) {
         return new Reply(Reason.NONE, ("OK commands " + String.join(" ", names)).strip());
     }
 
+    static Reply argumentsNotAllowed(String command) {
+        return error(Reason.BAD_REQUEST, command, "arguments-not-allowed");
+    }
+
     static Reply failed(String command, int exit, double seconds) {
         return error(Reason.FAILED, command, "exit=" + exit + " " + seconds(seconds));
     }

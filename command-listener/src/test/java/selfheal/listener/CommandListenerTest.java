@@ -321,9 +321,9 @@ class CommandListenerTest {
 
     @Test
     void usageErrorsExitTwoWithOneLine() {
-        assertEquals("ERR internal usage: unknown argument '--bogus'; " + CommandListener.USAGE + "\n",
+        assertEquals("ERR internal usage: unknown argument '--bogus'; " + Invocation.USAGE + "\n",
                 fx.operator("--bogus"));
-        assertEquals("ERR internal usage: --config needs a value; " + CommandListener.USAGE + "\n",
+        assertEquals("ERR internal usage: --config needs a value; " + Invocation.USAGE + "\n",
                 fx.operator("--config"));
     }
 

@@ -1,0 +1,52 @@
+package selfheal.listener;
+
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+
+/**
+ * The command line, parsed by hand: three options do not justify loading a parser before every ping.
+ * {@code name} is the command to reset, null in every other mode.
+ */
+record Invocation(Mode mode, Path config, String name) {
+    static final String USAGE = "usage: command-listener [--config FILE] | --check-config FILE"
+            + " | [--config FILE] --reset NAME | --help";
+
+    enum Mode { SERVE, CHECK_CONFIG, RESET, HELP }
+
+    static Invocation parse(String... args) throws UsageException {
+        Path config = null;
+        Path check = null;
+        String reset = null;
+        for (int i = 0; i < args.length; i++) {
+            String arg = args[i];
+            switch (arg) {
+                case "--help", "-h" -> {
+                    return new Invocation(Mode.HELP, ListenerConfig.DEFAULT_FILE, null);
+                }
+                case "--config", "--check-config", "--reset" -> {
+                    if (i + 1 >= args.length || args[i + 1].isEmpty()) {
+                        throw new UsageException(arg + " needs a value");
+                    }
+                    String value = args[++i];
+                    if (arg.equals("--config")) {
+                        config = Path.of(value);
+                    } else if (arg.equals("--check-config")) {
+                        check = Path.of(value);
+                    } else {
+                        reset = value;
+                    }
+                }
+                default -> throw new UsageException("unknown argument '" + AuditLog.quote(
+                        arg.getBytes(StandardCharsets.UTF_8)).replace("\"", "") + "'");
+            }
+        }
+        if (check != null && (config != null || reset != null)) {
+            throw new UsageException("--check-config takes the file itself and goes alone");
+        }
+        if (check != null) {
+            return new Invocation(Mode.CHECK_CONFIG, check, null);
+        }
+        Path file = config == null ? ListenerConfig.DEFAULT_FILE : config;
+        return reset != null ? new Invocation(Mode.RESET, file, reset) : new Invocation(Mode.SERVE, file, null);
+    }
+}
