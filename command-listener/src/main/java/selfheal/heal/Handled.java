@@ -1,0 +1,68 @@
+package selfheal.heal;
+
+/**
+ * What happened to one request: the reply, and everything its audit record needs. Built only through the
+ * factories below, one per way a request can end.
+ *
+ * @param request the line as received; null when no complete line was read
+ * @param command the command or built-in the line named; null when none was chosen
+ * @param exit the script's exit code; null when nothing ran or it was killed at its timeout
+ * @param detail the script's output, or why the request was refused; null when there is nothing to add
+ * @param lineComplete whether no reader is left blocked on the input, so that the rest can be drained
+ */
+record Handled(Reply reply, byte[] request, String command, Integer exit, String detail, boolean lineComplete) {
+    static final String NOT_IN_ALLOW = "peer not in allow";
+
+    /** No complete line arrived (read deadline, a read error, a failure before reading ended). */
+    static Handled unread(Reply reply, String detail) {
+        return new Handled(reply, null, null, null, detail, false);
+    }
+
+    /** Anything unexpected, anywhere: ERR internal, and nothing of the request is trusted or drained. */
+    static Handled crashed(Throwable e) {
+        return unread(Reply.error(Reply.Reason.INTERNAL), e.toString());
+    }
+
+    /**
+     * A resident listener's peer outside {@code allow}, turned away before a byte is read so that it cannot
+     * hold a connection slot for {@code read.timeout}. No reader is left blocked: what did arrive is drained.
+     */
+    static Handled deniedBeforeReading() {
+        return new Handled(Reply.error(Reply.Reason.DENIED), null, null, null,
+                NOT_IN_ALLOW + "; refused before reading (resident)", true);
+    }
+
+    /** A peer outside {@code allow} after its line was read: the record shows what it asked for. */
+    static Handled denied(byte[] line) {
+        return refused(Reply.error(Reply.Reason.DENIED), line, NOT_IN_ALLOW);
+    }
+
+    /**
+     * This failed read, answered {@code ERR denied} instead because the peer is outside {@code allow}: such a
+     * peer learns nothing about what was wrong with its line.
+     */
+    Handled deniedInstead() {
+        return new Handled(Reply.error(Reply.Reason.DENIED), null, null, null, NOT_IN_ALLOW, lineComplete);
+    }
+
+    /** A line refused before it named any command: malformed, too long, not whitelisted, no valid config. */
+    static Handled refused(Reply reply, byte[] line, String detail) {
+        return new Handled(reply, line, null, null, detail, true);
+    }
+
+    /** A line that named {@code command}, refused without running it: arguments, busy, budget, internal. */
+    static Handled refused(Reply reply, byte[] line, String command, String detail) {
+        return new Handled(reply, line, command, null, detail, true);
+    }
+
+    /** A built-in (ping, help) answered; nothing ran. */
+    static Handled answered(Reply reply, byte[] line, String builtIn) {
+        return new Handled(reply, line, builtIn, null, null, true);
+    }
+
+    /** The command's script ran: its exit code (none if it was killed at its timeout) and its output. */
+    static Handled ran(Reply reply, byte[] line, String command, ScriptRunner.Outcome outcome) {
+        return new Handled(reply, line, command, outcome.timedOut() ? null : outcome.exit(), outcome.output(),
+                true);
+    }
+}

@@ -1,0 +1,151 @@
+package selfheal.heal;
+
+import java.io.IOException;
+import java.nio.file.Path;
+import java.time.Instant;
+import java.time.InstantSource;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * The one heal path: whatever triggers a request to heal, it goes through these stages, in this order, and
+ * any of them can end it with a refusal that runs nothing:
+ * <ol>
+ *   <li><b>authorize</b>: the requester must pass {@code allow} (a local operator and a component in this JVM
+ *       do);
+ *   <li><b>parse</b>: the line must be a well-formed {@link Request} (ping and help are answered right after);
+ *   <li><b>whitelist</b>: the name must be a configured {@link AllowedCommand};
+ *   <li><b>arguments</b>: its {@code accepts} must allow what was added;
+ *   <li><b>lock</b>: its group's {@link GroupLock} must be free ({@code ERR busy}, never a wait);
+ *   <li><b>budget</b>: its {@link Budget} must have room, and the run is counted;
+ *   <li><b>run</b>: the script, through {@link ScriptRunner};
+ *   <li><b>audit</b>: one record, written before the reply goes out.
+ * </ol>
+ * The network trigger ({@link CommandListener#serve}) reads the line, then calls {@link #decide} and
+ * {@link #audit}; a component in this JVM calls {@link #handle}, which does exactly those two. A new stage
+ * belongs here, once, for every trigger. Holds nothing of a request: one instance serves concurrent ones.
+ */
+final class HealPath {
+    private final InstantSource clock;
+
+    HealPath(InstantSource clock) {
+        this.clock = clock;
+    }
+
+    /** When a request arrived: the time of its audit record, and where its duration starts. */
+    record Arrival(Instant time, long nanos) {
+    }
+
+    Arrival arrival() {
+        long nanos = System.nanoTime();
+        return new Arrival(clock.instant(), nanos);
+    }
+
+    /**
+     * One request from a component in this JVM, e.g. {@code handle(Peer.inProcess("watch"), line, config)}:
+     * the same stages, lock groups, budgets and audit record as a request from the network. Never throws;
+     * the reply in the result is for the caller.
+     */
+    Handled handle(Peer requester, byte[] line, ListenerConfig config) {
+        Arrival arrival = arrival();
+        Handled handled;
+        try {
+            handled = decide(requester, line, config);
+        } catch (RuntimeException | Error e) {
+            handled = Handled.crashed(e);
+        }
+        audit(config.auditLog(), requester.label(), arrival, handled);
+        return handled;
+    }
+
+    /** Every stage but the audit, for a line that has arrived: authorize, parse, whitelist, ..., run. */
+    Handled decide(Peer requester, byte[] line, ListenerConfig config) {
+        // authorize: after reading, so that the audit log shows what a refused peer asked for
+        if (!requester.allowedBy(config)) {
+            return Handled.denied(line);
+        }
+        // parse
+        Request request;
+        try {
+            request = Request.parse(line);
+        } catch (Request.Malformed e) {
+            return Handled.refused(Reply.error(Reply.Reason.BAD_REQUEST), line, e.getMessage());
+        }
+        String name = request.command();
+        if (name.equals("ping") || name.equals("help")) {
+            return builtIn(request, line, config);
+        }
+        // whitelist
+        AllowedCommand command = config.commands().get(name);
+        if (command == null) {
+            return Handled.refused(Reply.error(Reply.Reason.UNKNOWN_COMMAND), line, "not in the whitelist");
+        }
+        // arguments
+        if (!command.accepts(request.args())) {
+            return Handled.refused(Reply.argumentsNotAllowed(name), line, name,
+                    "arguments not allowed: " + request.args());
+        }
+        return run(command, request.args(), requester, config, line);
+    }
+
+    /** Ping and help: answered from the configuration alone, never run anything. */
+    private static Handled builtIn(Request request, byte[] line, ListenerConfig config) {
+        String name = request.command();
+        if (!request.args().isEmpty()) {
+            return Handled.refused(Reply.argumentsNotAllowed(name), line, name, "built-in takes no arguments");
+        }
+        Reply reply = name.equals("ping")
+                ? Reply.pong(new BudgetLedger(config.stateDir()).exhausted(config.commands().values()))
+                : Reply.commands(new ArrayList<>(config.commands().keySet()));
+        return Handled.answered(reply, line, name);
+    }
+
+    /** Lock, budget, run. */
+    private Handled run(AllowedCommand command, List<String> args, Peer requester, ListenerConfig config,
+                        byte[] line) {
+        String name = command.name();
+        // lock: held from before the budget is counted until the script ends; busy at once, never a wait
+        try (GroupLock lock = GroupLock.tryAcquire(config.stateDir(), command.group())) {
+            if (lock == null) {
+                return Handled.refused(Reply.error(Reply.Reason.BUSY, name), line, name,
+                        "group " + command.group() + " is running another command");
+            }
+            // budget
+            if (command.budget().isPresent()) {
+                Budget budget = command.budget().get();
+                if (!new BudgetLedger(config.stateDir()).take(command, budget, clock.instant())) {
+                    return Handled.refused(Reply.error(Reply.Reason.BUDGET_EXHAUSTED, name, budget.toString()),
+                            line, name, "reset with: command-listener --reset " + name);
+                }
+            }
+            // run
+            ScriptRunner.Outcome outcome = ScriptRunner.run(command, args, requester.label());
+            Reply reply;
+            if (outcome.timedOut()) {
+                reply = Reply.timedOut(name, outcome.seconds());
+            } else if (outcome.exit() == 0) {
+                reply = Reply.ran(name, outcome.seconds());
+            } else {
+                reply = Reply.failed(name, outcome.exit(), outcome.seconds());
+            }
+            return Handled.ran(reply, line, name, outcome);
+        } catch (IOException | RuntimeException e) {
+            return Handled.refused(Reply.error(Reply.Reason.INTERNAL, name), line, name, e.toString());
+        }
+    }
+
+    /**
+     * The last stage: one record in {@code log}, before the reply is sent, so that a client that has seen the
+     * reply can rely on the record being there. A record that cannot be written is lost: there is nowhere left
+     * to report it (stderr is the client's socket); {@code --check-config} catches an unwritable log early.
+     */
+    void audit(Path log, String requester, Arrival arrival, Handled handled) {
+        double seconds = (System.nanoTime() - arrival.nanos()) / 1e9;
+        try {
+            new AuditLog(log).append(new AuditLog.Entry(arrival.time(), requester, handled.request(),
+                    handled.reply(), handled.command(), handled.exit(), seconds, handled.detail()));
+        } catch (IOException | RuntimeException e) {
+            // See above: nowhere to report it.
+        }
+    }
+}

@@ -1,0 +1,101 @@
+package selfheal.heal;
+
+import java.io.File;
+import java.io.IOException;
+import java.io.OutputStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.time.Instant;
+import java.time.InstantSource;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * What an operator runs on the host by hand, besides serving: {@code --check-config FILE} validates a file
+ * (and that setsid and kill exist), {@code --reset NAME} re-opens an exhausted budget. Both print their report
+ * to the operator and exit 0 (valid, done) or 1 (invalid, refused); neither serves a request.
+ */
+final class OperatorModes {
+    private OperatorModes() {
+    }
+
+    /**
+     * Validates {@code file} as every connection does, and that setsid and kill exist: an OK line with a
+     * summary of every command, or one ERROR line per problem.
+     */
+    static int checkConfig(OutputStream out, Path file) {
+        try {
+            ListenerConfig config = ListenerConfig.load(file);
+            List<String> missing = new ArrayList<>();
+            for (String tool : new String[] {SessionProcess.SETSID, SessionProcess.KILL}) {
+                if (!new File(tool).canExecute()) {
+                    missing.add("ERROR " + file + ": " + tool + " is missing: commands cannot run without it");
+                }
+            }
+            if (!missing.isEmpty()) {
+                return CommandListener.print(out, String.join("\n", missing), 1);
+            }
+            List<String> lines = new ArrayList<>();
+            lines.add("OK " + file + ": " + config.commands().size() + " commands, allow " + config.allow()
+                    + ", state.dir " + config.stateDir() + ", audit.log " + config.auditLog()
+                    + ", read.timeout " + Reply.seconds(config.readTimeout().toMillis() / 1000.0)
+                    + ", resident.idle " + Reply.seconds(config.residency().idle().toMillis() / 1000.0)
+                    + ", resident.connections " + config.residency().connections());
+            for (AllowedCommand c : config.commands().values()) {
+                lines.add("  " + c.name() + " = " + c.executable()
+                        + (c.fixedArgs().isEmpty() ? "" : " " + String.join(" ", c.fixedArgs()))
+                        + " (timeout " + Reply.seconds(c.timeout().toMillis() / 1000.0)
+                        + ", budget " + c.budget().map(Budget::toString).orElse("none")
+                        + ", group " + c.group() + ", dir " + c.directory() + ")");
+            }
+            return CommandListener.print(out, String.join("\n", lines), 0);
+        } catch (ConfigException e) {
+            List<String> lines = new ArrayList<>();
+            for (String problem : e.problems()) {
+                lines.add("ERROR " + file + ": " + problem);
+            }
+            return CommandListener.print(out, String.join("\n", lines), 1);
+        }
+    }
+
+    /**
+     * Forgets {@code name}'s runs and its exhausted marker, audited. Waits for the group lock, so that it never
+     * races a running command. Only a local operator may (ERR denied on a socket).
+     */
+    @SuppressWarnings("try") // the group lock is held, unreferenced, for as long as the reset takes
+    static int reset(OutputStream out, Peer requester, Path file, String name, InstantSource clock) {
+        if (!requester.isLocal()) {
+            return CommandListener.print(out, "ERR denied", 1);
+        }
+        ListenerConfig config;
+        try {
+            config = ListenerConfig.load(file);
+        } catch (ConfigException e) {
+            return CommandListener.print(out, "ERROR " + file + ": " + String.join("; ", e.problems()), 1);
+        }
+        AllowedCommand command = config.commands().get(name);
+        if (command == null) {
+            return CommandListener.print(out, "ERROR no command '" + name + "' in " + file, 1);
+        }
+        long start = System.nanoTime();
+        Instant time = clock.instant();
+        Reply reply;
+        String detail;
+        try (GroupLock lock = GroupLock.acquire(config.stateDir(), command.group())) {
+            boolean was = new BudgetLedger(config.stateDir()).reset(name);
+            reply = new Reply(Reply.Reason.NONE, "OK reset " + name);
+            detail = was ? "budget was exhausted; runs forgotten" : "budget was not exhausted; runs forgotten";
+        } catch (IOException e) {
+            reply = Reply.error(Reply.Reason.INTERNAL, name);
+            detail = e.toString();
+        }
+        try {
+            new AuditLog(config.auditLog()).append(new AuditLog.Entry(time, "local",
+                    ("--reset " + name).getBytes(StandardCharsets.US_ASCII), reply, name, null,
+                    (System.nanoTime() - start) / 1e9, detail));
+        } catch (IOException e) {
+            detail += "; audit log not written: " + e.getMessage();
+        }
+        return CommandListener.print(out, reply.line() + " (" + detail + ")", reply.ok() ? 0 : 1);
+    }
+}

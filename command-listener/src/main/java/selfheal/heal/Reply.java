@@ -1,0 +1,95 @@
+package selfheal.heal;
+
+import java.util.List;
+
+/**
+ * The one line the client gets. Grammar (README.md): {@code OK <command> exit=0 <seconds>s}, {@code OK pong},
+ * {@code OK pong budget-exhausted=<name>[,<name>...]}, {@code OK commands <name>...},
+ * {@code ERR <reason> [<command>] [<detail>]}. Only a line starting {@code OK } means success.
+ */
+record Reply(Reason reason, String line) {
+
+    /** Why a request was not carried out; the wire names are part of the grammar. */
+    enum Reason {
+        NONE("ok"), BAD_REQUEST("bad-request"), UNKNOWN_COMMAND("unknown-command"), DENIED("denied"),
+        BUSY("busy"), BUDGET_EXHAUSTED("budget-exhausted"), TIMEOUT("timeout"), FAILED("failed"),
+        INTERNAL("internal");
+
+        final String wire;
+
+        Reason(String wire) {
+            this.wire = wire;
+        }
+    }
+
+    Reply {
+        if (line.isEmpty()) {
+            throw new IllegalArgumentException("a reply is never empty");
+        }
+        for (int i = 0; i < line.length(); i++) {
+            if (line.charAt(i) < 0x20 || line.charAt(i) > 0x7e) {
+                throw new IllegalArgumentException("a reply is one line of printable ASCII: " + line);
+            }
+        }
+    }
+
+    static Reply ran(String command, double seconds) {
+        return new Reply(Reason.NONE, "OK " + command + " exit=0 " + seconds(seconds));
+    }
+
+    static Reply pong(List<String> exhausted) {
+        return new Reply(Reason.NONE,
+                exhausted.isEmpty() ? "OK pong" : "OK pong budget-exhausted=" + String.join(",", exhausted));
+    }
+
+    static Reply commands(List<String> names) {
+        return new Reply(Reason.NONE, ("OK commands " + String.join(" ", names)).strip());
+    }
+
+    static Reply argumentsNotAllowed(String command) {
+        return error(Reason.BAD_REQUEST, command, "arguments-not-allowed");
+    }
+
+    static Reply failed(String command, int exit, double seconds) {
+        return error(Reason.FAILED, command, "exit=" + exit + " " + seconds(seconds));
+    }
+
+    static Reply timedOut(String command, double seconds) {
+        return error(Reason.TIMEOUT, command, seconds(seconds));
+    }
+
+    static Reply error(Reason reason) {
+        return new Reply(reason, "ERR " + reason.wire);
+    }
+
+    static Reply error(Reason reason, String command) {
+        return new Reply(reason, "ERR " + reason.wire + " " + command);
+    }
+
+    static Reply error(Reason reason, String command, String detail) {
+        return new Reply(reason, "ERR " + reason.wire + " " + command + " " + detail);
+    }
+
+    boolean ok() {
+        return reason == Reason.NONE;
+    }
+
+    /** Seconds with two decimals and a trailing s. */
+    static String seconds(double seconds) {
+        return decimal(seconds, 2) + "s";
+    }
+
+    /**
+     * A non-negative number with a fixed count of decimals, any locale. Written by hand because
+     * String.format loads the locale data, which costs a fresh JVM more than answering a ping.
+     */
+    static String decimal(double value, int decimals) {
+        long scale = 1;
+        for (int i = 0; i < decimals; i++) {
+            scale *= 10;
+        }
+        long scaled = Math.round(Math.max(0, value) * scale);
+        String fraction = Long.toString(scale + scaled % scale).substring(1);
+        return (scaled / scale) + (decimals > 0 ? "." + fraction : "");
+    }
+}

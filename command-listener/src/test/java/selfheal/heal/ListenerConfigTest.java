@@ -1,0 +1,158 @@
+package selfheal.heal;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.time.Duration;
+import java.util.List;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** One broken configuration per rule, with the exact message the operator reads. */
+class ListenerConfigTest {
+    @TempDir
+    Path tmp;
+    ListenerFixture fx;
+    String script;
+
+    @BeforeEach
+    void setUp() throws IOException {
+        fx = new ListenerFixture(tmp);
+        script = ListenerFixture.script("record.sh").toString();
+    }
+
+    private List<String> problems() {
+        return assertThrows(ConfigException.class, () -> ListenerConfig.load(fx.config)).problems();
+    }
+
+    @Test
+    void aValidConfigurationLoadsWithItsDefaults() throws Exception {
+        ListenerConfig config = ListenerConfig.load(fx.config);
+        AllowedCommand foo = config.commands().get("foo-restart");
+        assertEquals(Path.of(script), foo.executable());
+        assertEquals(List.of(fx.marker.toString()), foo.fixedArgs());
+        assertEquals(Duration.ofSeconds(60), foo.timeout());
+        assertEquals("foo", foo.group());
+        assertEquals(Path.of("/"), foo.directory());
+        assertEquals(Duration.ofSeconds(2), config.readTimeout());
+    }
+
+    @Test
+    void aRelativeScriptPathIsRefused() throws IOException {
+        fx.set("command.foo-restart", "bin/restart.sh");
+        assertEquals(List.of("command.foo-restart: 'bin/restart.sh' is not an absolute path"), problems());
+    }
+
+    @Test
+    void aMissingScriptIsRefused() throws IOException {
+        fx.set("command.foo-restart", "/nonexistent/restart.sh");
+        assertEquals(List.of("command.foo-restart: /nonexistent/restart.sh does not exist"), problems());
+    }
+
+    @Test
+    void aScriptThatIsNotExecutableIsRefused() throws IOException {
+        Path plain = Files.writeString(tmp.resolve("plain.sh"), "#!/bin/sh\n");
+        Files.setPosixFilePermissions(plain, PosixFilePermissions.fromString("rw-r--r--"));
+        fx.set("command.foo-restart", plain.toString());
+        assertEquals(List.of("command.foo-restart: " + plain + " is not an executable file"), problems());
+    }
+
+    @Test
+    void aScriptWritableByOthersIsRefused() throws IOException {
+        Path open = Files.writeString(tmp.resolve("open.sh"), "#!/bin/sh\n");
+        Files.setPosixFilePermissions(open, PosixFilePermissions.fromString("rwxrwxrwx"));
+        fx.set("command.foo-restart", open.toString());
+        assertEquals(List.of("command.foo-restart: " + open + " is writable by group or others (mode 777);"
+                + " anyone who can write it can run code as the listener"), problems());
+    }
+
+    @Test
+    void aScriptInADirectoryWritableByOthersIsRefused() throws IOException {
+        Path dir = Files.createDirectory(tmp.resolve("open"));
+        Path inside = Files.writeString(dir.resolve("restart.sh"), "#!/bin/sh\n");
+        Files.setPosixFilePermissions(inside, PosixFilePermissions.fromString("rwxr-xr-x"));
+        Files.setPosixFilePermissions(dir, PosixFilePermissions.fromString("rwxrwxrwx"));
+        fx.set("command.foo-restart", inside.toString());
+        assertEquals(List.of("command.foo-restart: directory " + dir + " is writable by others, so " + inside
+                + " could be replaced"), problems());
+    }
+
+    @Test
+    void everyProblemIsReportedOnceAndTogether() throws IOException {
+        fx.set("command.foo-restart.budget", "3 per hour")
+                .set("command.foo-restart.timeout", "-1")
+                .set("command.foo-restart.colour", "blue")
+                .set("allow", "127.0.0.1, example.org, 10.0.0.0/33")
+                .set("state.dir", "/nonexistent/state")
+                .set("audit.log", "audit.log")
+                .set("read.timeout", "soon")
+                .set("command.ping", script)
+                .set("command.bar.timeout", "5")
+                .set("logfile", "/tmp/x");
+        assertEquals(List.of(
+                "command.bar.timeout: there is no command.bar = <script> for it",
+                "command.foo-restart.colour: unknown attribute 'colour' (known: args, timeout, budget, group, dir,"
+                        + " accepts)",
+                "logfile: unknown key (known: allow, state.dir, audit.log, read.timeout,"
+                        + " resident.idle, resident.connections, command.<name>[.args|.timeout|.budget|.group|.dir|.accepts])",
+                "allow: 'example.org' is not an IPv4 or IPv6 address",
+                "allow: prefix length /33 is out of 0..32",
+                "state.dir: /nonexistent/state is not an existing directory",
+                "audit.log: 'audit.log' is not an absolute path",
+                "read.timeout: 'soon' is not a number of seconds",
+                "command.foo-restart.timeout: -1 is not between 0 and 3600 seconds",
+                "command.foo-restart.budget: budget '3 per hour' is not N/<number><s|m|h|d>, for example 3/15m",
+                "command.ping: 'ping' is built in and cannot be configured"), problems());
+    }
+
+    @Test
+    void aConfigurationWithoutCommandsIsRefused() throws IOException {
+        Files.writeString(fx.config, "state.dir = " + fx.stateDir + "\naudit.log = " + fx.auditLog + "\n");
+        assertEquals(List.of("no command.<name> = <script> is configured; the listener would only answer ping"),
+                problems());
+    }
+
+    @Test
+    void checkConfigPrintsOneLinePerProblemAndExitsOne() throws IOException {
+        fx.set("command.foo-restart", "/nonexistent/restart.sh").set("read.timeout", "0");
+        String out = fx.operator("--check-config", fx.config.toString());
+        assertEquals("ERROR " + fx.config + ": read.timeout: 0 is not between 0 and 60 seconds\n"
+                + "ERROR " + fx.config + ": command.foo-restart: /nonexistent/restart.sh does not exist\n", out);
+    }
+
+    @Test
+    void checkConfigSummarisesAValidFile() throws IOException {
+        fx.set("command.foo-restart.budget", "3/15m");
+        String out = fx.operator("--check-config", fx.config.toString());
+        assertEquals("OK " + fx.config + ": 1 commands, allow [127.0.0.1/32, 192.0.2.0/24, 2001:db8:0:0:0:0:0:0/32],"
+                + " state.dir " + fx.stateDir + ", audit.log " + fx.auditLog + ", read.timeout 2.00s,"
+                + " resident.idle 600.00s, resident.connections 4\n"
+                + "  foo-restart = " + script + " " + fx.marker
+                + " (timeout 60.00s, budget 3/15m, group foo, dir /)\n", out);
+    }
+
+    @Test
+    void theShippedExampleHasNoProblemButMissingHostFiles() {
+        Path example = Path.of("examples/listener.properties").toAbsolutePath();
+        List<String> problems;
+        try {
+            problems = ListenerConfig.load(example).commands().isEmpty() ? List.of("no commands") : List.of();
+        } catch (ConfigException e) {
+            problems = e.problems();
+        }
+        for (String problem : problems) {
+            // On a build host /usr/bin/sudo, /var/lib/selfheal or /var/log/selfheal may be absent; nothing else.
+            assertTrue(problem.matches("(command\\.foo-\\w+: /usr/bin/sudo does not exist"
+                    + "|state\\.dir: /var/lib/selfheal is not an existing directory"
+                    + "|state\\.dir: /var/lib/selfheal is not writable by this user"
+                    + "|audit\\.log: directory /var/log/selfheal does not exist"
+                    + "|audit\\.log: /var/log/selfheal/audit\\.log cannot be written by this user)"), problem);
+        }
+    }
+}

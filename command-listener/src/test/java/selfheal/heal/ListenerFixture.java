@@ -1,0 +1,85 @@
+package selfheal.heal;
+
+import java.io.ByteArrayInputStream;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/** A private installation for one test: config file, state dir, audit log, the real scripts by path. */
+final class ListenerFixture {
+    /** Referenced in place: copying resources would drop the exec bit. */
+    static final Path SCRIPTS = Path.of("src/test/scripts").toAbsolutePath();
+
+    final Path dir;
+    final Path config;
+    final Path stateDir;
+    final Path auditLog;
+    final Path marker;
+    private final Map<String, String> properties = new LinkedHashMap<>();
+
+    ListenerFixture(Path dir) throws IOException {
+        this.dir = dir;
+        this.config = dir.resolve("listener.properties");
+        this.stateDir = Files.createDirectories(dir.resolve("state"));
+        this.auditLog = dir.resolve("audit.log");
+        this.marker = dir.resolve("marker");
+        set("state.dir", stateDir.toString());
+        set("audit.log", auditLog.toString());
+        set("allow", "127.0.0.1, 192.0.2.0/24, 2001:db8::/32");
+        set("read.timeout", "2");
+        command("foo-restart", "record.sh", marker.toString());
+    }
+
+    static Path script(String name) {
+        return SCRIPTS.resolve(name);
+    }
+
+    ListenerFixture set(String key, String value) throws IOException {
+        properties.put(key, value);
+        StringBuilder text = new StringBuilder();
+        for (Map.Entry<String, String> e : properties.entrySet()) {
+            text.append(e.getKey()).append(" = ").append(e.getValue()).append('\n');
+        }
+        Files.writeString(config, text);
+        return this;
+    }
+
+    ListenerFixture command(String name, String script, String args) throws IOException {
+        set("command." + name, script(script).toString());
+        return set("command." + name + ".args", args);
+    }
+
+    /** Serves one request from {@code peer} and returns everything written to the client. */
+    String serve(Peer peer, Clock clock, InputStream in) {
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        new CommandListener(() -> Connection.of(peer), clock).run(in, out, "--config", config.toString());
+        return out.toString(StandardCharsets.ISO_8859_1);
+    }
+
+    String serve(String line) {
+        return serve(Peer.remote(IpAddress.parse("127.0.0.1")), Clock.systemUTC(),
+                new ByteArrayInputStream(line.getBytes(StandardCharsets.ISO_8859_1)));
+    }
+
+    String operator(String... args) {
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        new CommandListener(() -> Connection.of(Peer.local()), Clock.systemUTC())
+                .run(new ByteArrayInputStream(new byte[0]), out, args);
+        return out.toString(StandardCharsets.ISO_8859_1);
+    }
+
+    List<String> audit() throws IOException {
+        return Files.exists(auditLog) ? Files.readAllLines(auditLog, StandardCharsets.US_ASCII) : List.of();
+    }
+
+    List<String> runs() throws IOException {
+        return Files.exists(marker) ? Files.readAllLines(marker) : List.of();
+    }
+}

@@ -1,0 +1,171 @@
+package selfheal.heal;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.IOException;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.net.Socket;
+import java.nio.channels.ServerSocketChannel;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.util.List;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * One JVM serving a real listening socket on 127.0.0.1, as it does when xinetd ({@code wait = yes}) or systemd
+ * ({@code Accept=no}) hands it over: every request as a per-connection process would answer it, several at
+ * once, refused peers turned away unread, and an exit once idle.
+ */
+class ResidentListenerTest {
+    @TempDir
+    Path tmp;
+    ListenerFixture fx;
+    ServerSocketChannel server;
+    int port;
+    final ExecutorService pool = Executors.newCachedThreadPool();
+
+    @BeforeEach
+    void setUp() throws IOException {
+        fx = new ListenerFixture(tmp);
+        fx.set("resident.idle", "1.5");
+        server = ServerSocketChannel.open().bind(new InetSocketAddress("127.0.0.1", 0));
+        port = ((InetSocketAddress) server.getLocalAddress()).getPort();
+    }
+
+    @AfterEach
+    void tearDown() throws Exception {
+        server.close();
+        pool.shutdownNow();
+        assertTrue(pool.awaitTermination(20, TimeUnit.SECONDS));
+    }
+
+    private Future<Integer> startResident() {
+        CommandListener listener = new CommandListener(() -> Connection.of(Peer.local()), Clock.systemUTC());
+        return pool.submit(() -> new ResidentListener(listener, server, fx.config).run());
+    }
+
+    private String exchange(String request) throws IOException {
+        return ListenerStackIT.exchange(request.getBytes(StandardCharsets.ISO_8859_1), null, true, port);
+    }
+
+    @Test
+    void oneProcessAnswersRequestAfterRequestAndAuditsEach() throws Exception {
+        Future<Integer> resident = startResident();
+        assertEquals("OK pong\n", exchange("ping\n"));
+        assertTrue(exchange("foo-restart\n").startsWith("OK foo-restart exit=0 "));
+        assertEquals("ERR unknown-command\n", exchange("bar-restart\n"));
+        assertEquals("OK pong\n", exchange("ping\n"));
+        assertEquals(2, fx.runs().size());
+        List<String> audit = fx.audit();
+        assertEquals(4, audit.size(), audit.toString());
+        assertTrue(audit.get(2).contains("peer=127.0.0.1 request=\"bar-restart\" decision=unknown-command"),
+                audit.get(2));
+        assertEquals(0, resident.get(20, TimeUnit.SECONDS));
+    }
+
+    @Test
+    void aConfigEditTakesEffectAtTheNextConnection() throws Exception {
+        Future<Integer> resident = startResident();
+        assertEquals("OK commands foo-restart\n", exchange("help\n"));
+        fx.command("foo-stop", "record.sh", fx.marker.toString());
+        assertEquals("OK commands foo-restart foo-stop\n", exchange("help\n"));
+        assertEquals(0, resident.get(20, TimeUnit.SECONDS));
+    }
+
+    @Test
+    void aSilentClientDoesNotHoldUpOthersAndIsCutOffAtItsDeadline() throws Exception {
+        Future<Integer> resident = startResident();
+        try (Socket silent = new Socket("127.0.0.1", port)) {
+            silent.setSoTimeout(10_000);
+            long start = System.nanoTime();
+            assertEquals("OK pong\n", exchange("ping\n"));
+            String reply = new String(silent.getInputStream().readAllBytes(), StandardCharsets.ISO_8859_1);
+            long millis = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - start);
+            assertEquals("ERR timeout\n", reply);
+            // read.timeout is 2 s; the connection is closed at once then, not at some process's exit
+            assertTrue(millis >= 1900 && millis < 6000, millis + " ms");
+        }
+        assertEquals(0, resident.get(20, TimeUnit.SECONDS));
+    }
+
+    @Test
+    void twoConcurrentRestartsOfOneGroupNeverOverlap() throws Exception {
+        fx.set("command.foo-restart.args", fx.marker + " 1");
+        Future<Integer> resident = startResident();
+        Future<String> first = pool.submit(() -> exchange("foo-restart\n"));
+        Thread.sleep(300);
+        String second = exchange("foo-restart\n");
+        assertEquals("ERR busy foo-restart\n", second);
+        assertTrue(first.get(20, TimeUnit.SECONDS).startsWith("OK foo-restart exit=0 "));
+        assertEquals(2, fx.runs().size()); // one start, one end: the busy one never ran
+        assertEquals(0, resident.get(20, TimeUnit.SECONDS));
+    }
+
+    @Test
+    void aPeerNotInAllowIsRefusedBeforeAnythingIsRead() throws Exception {
+        fx.set("allow", "::1");
+        Future<Integer> resident = startResident();
+        try (Socket socket = new Socket("127.0.0.1", port)) {
+            socket.setSoTimeout(10_000);
+            // Nothing sent: a per-connection listener would wait read.timeout (2 s) for the line.
+            long start = System.nanoTime();
+            String reply = new String(socket.getInputStream().readAllBytes(), StandardCharsets.ISO_8859_1);
+            assertEquals("ERR denied\n", reply);
+            assertTrue(TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - start) < 1500);
+        }
+        List<String> audit = fx.audit();
+        assertEquals(1, audit.size());
+        assertTrue(audit.get(0).contains("peer=127.0.0.1 request=- decision=denied"), audit.get(0));
+        assertTrue(audit.get(0).contains("refused before reading"), audit.get(0));
+        assertEquals(List.of(), fx.runs());
+        assertEquals(0, resident.get(20, TimeUnit.SECONDS));
+    }
+
+    @Test
+    void itExitsWhenIdleButNotWhileACommandRuns() throws Exception {
+        fx.set("command.foo-restart.args", fx.marker + " 3");
+        long start = System.nanoTime();
+        Future<Integer> resident = startResident();
+        assertTrue(exchange("foo-restart\n").startsWith("OK foo-restart exit=0 "));
+        assertEquals(0, resident.get(20, TimeUnit.SECONDS));
+        long millis = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - start);
+        // 3 s of command, then 1.5 s idle; not 1.5 s after the accept
+        assertTrue(millis >= 4400, millis + " ms");
+    }
+
+    @Test
+    void afterItsExitTheSocketStillQueuesConnectionsForTheNextOne() throws Exception {
+        assertEquals(0, startResident().get(20, TimeUnit.SECONDS));
+        Socket waiting = new Socket();
+        waiting.connect(new InetSocketAddress(InetAddress.getLoopbackAddress(), port), 5000);
+        try (waiting) {
+            waiting.getOutputStream().write("ping\n".getBytes(StandardCharsets.US_ASCII));
+            waiting.shutdownOutput();
+            waiting.setSoTimeout(10_000);
+            Future<Integer> next = startResident();
+            assertEquals("OK pong\n",
+                    new String(waiting.getInputStream().readAllBytes(), StandardCharsets.ISO_8859_1));
+            assertEquals(0, next.get(20, TimeUnit.SECONDS));
+        }
+        assertFalse(fx.audit().isEmpty());
+    }
+
+    @Test
+    void residentLimitsAreValidated() throws Exception {
+        fx.set("resident.idle", "0").set("resident.connections", "33");
+        String out = fx.operator("--check-config", fx.config.toString());
+        assertTrue(out.contains("resident.idle: 0 is not between 0 and 86400 seconds"), out);
+        assertTrue(out.contains("resident.connections: '33' is not a whole number from 1 to 32"), out);
+    }
+}
