@@ -1,0 +1,104 @@
+package selfheal.heal;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.PrintStream;
+import java.net.InetSocketAddress;
+import java.nio.channels.ServerSocketChannel;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import selfheal.check.listener.CheckListener;
+
+/**
+ * The contract between the two ends of the reply grammar: check_listener, run in-process, against this
+ * listener serving a real socket on 127.0.0.1. Each reply the listener gives to {@code ping} ({@link Reply})
+ * must be judged as check_listener's README says; a change to either end fails here, in seconds.
+ */
+class CheckListenerContractTest {
+    @TempDir
+    Path tmp;
+    ListenerFixture fx;
+    ServerSocketChannel server;
+    int port;
+    final ExecutorService pool = Executors.newCachedThreadPool();
+
+    @BeforeEach
+    void setUp() throws IOException {
+        fx = new ListenerFixture(tmp);
+                server = ServerSocketChannel.open().bind(new InetSocketAddress("127.0.0.1", 0));
+        port = ((InetSocketAddress) server.getLocalAddress()).getPort();
+    }
+
+    @AfterEach
+    void tearDown() throws Exception {
+        server.close(); // the resident listener's accept fails: it returns
+        pool.shutdownNow();
+        assertTrue(pool.awaitTermination(20, TimeUnit.SECONDS));
+    }
+
+    /**
+     * One check_listener run against a resident listener on the socket: its exit code and output. The listener
+     * stops when the socket is closed after each test.
+     */
+    private String check() {
+        CommandListener listener = new CommandListener(() -> Connection.of(Peer.local()), Clock.systemUTC());
+        pool.submit(() -> new ResidentListener(listener, server, fx.config).run());
+        ByteArrayOutputStream bytes = new ByteArrayOutputStream();
+        int exit = new CheckListener().run(new String[] {"-H", "127.0.0.1", "-p", Integer.toString(port), "-t", "5"},
+                new PrintStream(bytes, true, StandardCharsets.UTF_8));
+        return exit + " " + bytes.toString(StandardCharsets.UTF_8);
+    }
+
+    private String where() {
+        return "127.0.0.1:" + port;
+    }
+
+    @Test
+    void pongIsOk() throws Exception {
+        String out = check();
+        assertTrue(out.startsWith("0 LISTENER OK - pong from " + where() + " in "), out);
+        assertTrue(out.contains("| 'time'="), out);
+    }
+
+    @Test
+    void exhaustedBudgetsAreAWarningThatNamesEachAndTheReset() throws Exception {
+        fx.command("bar-restart", "record.sh", fx.marker.toString());
+        fx.set("command.foo-restart.budget", "1/1h").set("command.bar-restart.budget", "1/1h");
+        for (String name : new String[] {"foo-restart", "bar-restart"}) {
+            assertTrue(fx.serve(name + "\n").startsWith("OK " + name + " "));
+            assertEquals("ERR budget-exhausted " + name + " 1/1h\n", fx.serve(name + "\n"));
+        }
+        assertEquals("OK pong budget-exhausted=bar-restart,foo-restart\n", fx.serve("ping\n"));
+
+        String out = check();
+        assertTrue(out.startsWith("1 LISTENER WARNING - restart budget exhausted for bar-restart, foo-restart"
+                + " (command-listener --reset NAME on 127.0.0.1) in "), out);
+    }
+
+    @Test
+    void aDeniedPeerIsCriticalAndTheReplyIsQuoted() throws Exception {
+        fx.set("allow", "192.0.2.1");
+        String out = check();
+        assertTrue(out.startsWith("2 LISTENER CRITICAL - unexpected reply from " + where() + ": 'ERR denied'"), out);
+    }
+
+    @Test
+    void aListenerWithoutAValidConfigurationIsCritical() throws Exception {
+        Files.writeString(fx.config, "state.dir = relative/path\n");
+        String out = check();
+        assertTrue(out.startsWith("2 LISTENER CRITICAL - unexpected reply from " + where() + ": 'ERR internal'"),
+                out);
+    }
+}
