@@ -1,3 +1,4 @@
+# shellcheck shell=sh
 # Sourced by the launchers in */bin/ (and by their installed copies). Defines selfheal_launch.
 #
 # Nagios and xinetd start programs with a bare environment (no PATH, no JAVA_HOME), so the JDK is found
@@ -60,7 +61,7 @@ selfheal_daemon_flags="-XX:TieredStopAtLevel=1 -XX:-UsePerfData -XX:+UseSerialGC
 
 # Sets selfheal_major and selfheal_version from JAVA_HOME/release (empty if unreadable). Builtins only.
 selfheal_read_release() {
-    selfheal_major= selfheal_version=
+    selfheal_major='' selfheal_version=
     [ -r "$1/release" ] || return 0
     while IFS= read -r line; do
         case $line in
@@ -103,7 +104,7 @@ selfheal_archive_name() {
 
 # selfheal_pick_java JAR PROGRAM: sets selfheal_java (empty if none found) and selfheal_archive.
 selfheal_pick_java() {
-    selfheal_java= selfheal_archive= selfheal_jar_key=
+    selfheal_java='' selfheal_archive='' selfheal_jar_key=
     if [ -n "${SELFHEAL_JAVA:-}" ]; then
         selfheal_java=$SELFHEAL_JAVA
         selfheal_archive_name "$1" "$2" "${SELFHEAL_JAVA%/bin/java}"
@@ -114,7 +115,7 @@ selfheal_pick_java() {
         selfheal_archive_name "$1" "$2" "$JAVA_HOME"
         return 0
     fi
-    best= best_major=16 best_archive= best_archive_major=16 best_archive_file=
+    best='' best_major=16 best_archive='' best_archive_major=16 best_archive_file=
     for release in /usr/lib/jvm/*/release; do
         home=${release%/release}
         [ -x "$home/bin/java" ] || continue
