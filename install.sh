@@ -187,6 +187,6 @@ check it with $LIBDIR/command-listener --check-config $CONFDIR/listener.properti
 ($SHAREDIR/sudoers.example), reload xinetd, define your services in Nagios and reload it.
 EOF
 if [ -n "${archives_later:-}" ]; then
-    echo "Once installed at $LIBDIR, make the start-up archives there (about 30 s):"
+    echo "Once installed at $LIBDIR, make the start-up archives there (about 20 s):"
     echo "  $LIBDIR/make-archives $LIBDIR/check-worker.jar $LIBDIR/command-listener.jar"
 fi

@@ -1,9 +1,9 @@
+# shellcheck shell=sh
 # Sourced by the launchers in */bin/ (and by their installed copies). Defines selfheal_launch.
 #
 # Nagios and xinetd start programs with a bare environment (no PATH, no JAVA_HOME), so the JDK is found
 # from files alone, without running anything: SELFHEAL_JAVA, then JAVA_HOME, then under /usr/lib/jvm the
-# JDK that make-archives measured fastest for this jar and program, else the newest JDK (17 or later) with
-# an archive for it, else the newest.
+# newest JDK (17 or later) with an archive for this jar and program, else the newest JDK 17 or later.
 # A check starts one JVM, so every fork counts: this file uses sh builtins only, plus one `cksum` of the jar
 # when an archive for it exists. The choices are measured in bench/README.md.
 #
@@ -61,7 +61,7 @@ selfheal_daemon_flags="-XX:TieredStopAtLevel=1 -XX:-UsePerfData -XX:+UseSerialGC
 
 # Sets selfheal_major and selfheal_version from JAVA_HOME/release (empty if unreadable). Builtins only.
 selfheal_read_release() {
-    selfheal_major= selfheal_version=
+    selfheal_major='' selfheal_version=
     [ -r "$1/release" ] || return 0
     while IFS= read -r line; do
         case $line in
@@ -104,7 +104,7 @@ selfheal_archive_name() {
 
 # selfheal_pick_java JAR PROGRAM: sets selfheal_java (empty if none found) and selfheal_archive.
 selfheal_pick_java() {
-    selfheal_java= selfheal_archive= selfheal_jar_key=
+    selfheal_java='' selfheal_archive='' selfheal_jar_key=
     if [ -n "${SELFHEAL_JAVA:-}" ]; then
         selfheal_java=$SELFHEAL_JAVA
         selfheal_archive_name "$1" "$2" "${SELFHEAL_JAVA%/bin/java}"
@@ -115,18 +115,7 @@ selfheal_pick_java() {
         selfheal_archive_name "$1" "$2" "$JAVA_HOME"
         return 0
     fi
-    # make-archives timed this program on every JDK with an archive and wrote the fastest one's home.
-    for marker in "${1%.jar}.${2##*.}".*.fastest; do
-        [ -r "$marker" ] && selfheal_compute_jar_key "$1" || break
-        [ "$marker" = "${1%.jar}.${2##*.}.$selfheal_jar_key.fastest" ] || continue
-        IFS= read -r home < "$marker" && [ -x "$home/bin/java" ] || break
-        selfheal_archive_name "$1" "$2" "$home"
-        if [ -n "$selfheal_archive" ]; then
-            selfheal_java=$home/bin/java
-            return 0
-        fi
-    done
-    best= best_major=16 best_archive= best_archive_major=16 best_archive_file=
+    best='' best_major=16 best_archive='' best_archive_major=16 best_archive_file=
     for release in /usr/lib/jvm/*/release; do
         home=${release%/release}
         [ -x "$home/bin/java" ] || continue
@@ -150,8 +139,8 @@ selfheal_pick_java() {
 }
 
 # selfheal_pick JAR MAIN: selfheal_pick_java for this program as selfheal_jit asks: with selfheal_jit, the
-# archive and fastest JDK that make-archives trained with selfheal_jit_flags (NAME-jit) if it made them,
-# else the interpreted program's, which a JVM with C1 maps as well.
+# JDK and archive that make-archives trained with selfheal_jit_flags (NAME-jit) if it made one, else the
+# interpreted program's, which a JVM with C1 maps as well.
 selfheal_pick() {
     if [ -n "${selfheal_jit:-}" ]; then
         selfheal_pick_java "$1" "${2##*.}-jit"

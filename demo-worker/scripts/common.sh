@@ -1,3 +1,4 @@
+# shellcheck shell=sh
 # Sourced by start.sh, stop.sh and restart.sh: settings and pidfile helpers for foo.
 #
 # Settings come from the environment, then from the config file FOO_CONFIG (default: foo.conf beside these

@@ -3,6 +3,7 @@
 # only after binding). Exit 0 once foo runs (or already ran); 1 with a message on stderr if it did not start
 # within FOO_START_TIMEOUT seconds; 2 on a configuration error. Settings: see common.sh and README.md.
 set -u
+# shellcheck source=common.sh
 . "$(dirname "$(readlink -f "$0")")/common.sh"
 
 if pid=$(foo_running_pid); then
@@ -15,11 +16,12 @@ rm -f "$FOO_PIDFILE" # stale: it names no running foo
 
 # Own session, stdin from /dev/null, output to the log: the worker must never hold the caller's socket
 # (xinetd) or pipe ($(...), nc), or the caller would wait until the worker dies.
+set -- --home "$FOO_HOME" --bind "$FOO_BIND" --port "$FOO_PORT" --pidfile "$FOO_PIDFILE"
 set -f # FOO_OPTS is split into words, never globbed
-setsid "$FOO_LAUNCHER" --home "$FOO_HOME" --bind "$FOO_BIND" --port "$FOO_PORT" --pidfile "$FOO_PIDFILE" \
-    $FOO_OPTS </dev/null >>"$FOO_LOG" 2>&1 &
-child=$!
+for opt in $FOO_OPTS; do set -- "$@" "$opt"; done
 set +f
+setsid "$FOO_LAUNCHER" "$@" </dev/null >>"$FOO_LOG" 2>&1 &
+child=$!
 
 tenths=$((FOO_START_TIMEOUT * 10))
 while :; do

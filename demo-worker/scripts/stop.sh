@@ -3,6 +3,7 @@
 # is not running (also when it was not running: no pidfile, a dead or zombie pid, or a pid reused by another
 # program, which is never signalled); 1 if it survived KILL; 2 on a configuration error.
 set -u
+# shellcheck source=common.sh
 . "$(dirname "$(readlink -f "$0")")/common.sh"
 
 pid=$(foo_pidfile_pid)
