@@ -18,7 +18,7 @@ final class KubernetesFormat implements StatusFormat {
     }
 
     @Override
-    public HealthReport read(Document document) throws NotThisFormat {
+    public DocumentReport read(Document document) throws NotThisFormat {
         String body = document.response().body().strip();
         if (!looksLike(body)) {
             throw new NotThisFormat("neither \"ok\" nor [+]/[-] lines");
@@ -42,6 +42,6 @@ final class KubernetesFormat implements StatusFormat {
         if (verdict.isEmpty()) {
             verdict = document.response().isSuccess() ? "passed" : "failed";
         }
-        return HealthReport.of(NAME, overall, verdict, components);
+        return DocumentReport.of(NAME, overall, verdict, components);
     }
 }

@@ -25,7 +25,7 @@ final class ResponseEvaluation {
 
     CheckResult evaluate(HttpResponse response) {
         Document document = Document.of(response);
-        HealthReport report = report(document);
+        DocumentReport report = report(document);
         List<Status> states = new ArrayList<>(List.of(report.status()));
         List<String> problems = new ArrayList<>();
         List<String> details = new ArrayList<>();
@@ -52,7 +52,7 @@ final class ResponseEvaluation {
         }
         for (ValueCheck v : options.values()) {
             Object node = v.pointer().resolve(document.json());
-            Double value = Json.number(node);
+            Double value = JsonReader.number(node);
             if (value == null || document.json() == null) {
                 states.add(Status.UNKNOWN);
                 problems.add(document.json() == null ? "no JSON body for " + v.pointer()
@@ -97,13 +97,13 @@ final class ResponseEvaluation {
             details.add("GET " + options.endpoint() + " -> " + response.statusLine() + ", " + (response.contentType().isEmpty() ? "no content type" : response.contentType()) + ", " + response.body().length() + " chars");
         }
         if (options.standard().verbosity() > 1) {
-            details.add("body: " + Json.brief(response.body()));
+            details.add("body: " + JsonReader.brief(response.body()));
         }
         return new CheckResult(SERVICE, Status.worstOf(states), String.join(", ", summary), perf, details);
     }
 
     /** Reads the document in the chosen or detected format; a mismatch is UNKNOWN unless HTTP already says it failed. */
-    private HealthReport report(Document document) {
+    private DocumentReport report(Document document) {
         HttpResponse response = document.response();
         Format format = options.format() == Format.AUTO ? Format.detect(document) : options.format();
         if (options.format() == Format.AUTO && document.jsonError() != null) {
@@ -121,15 +121,15 @@ final class ResponseEvaluation {
         }
     }
 
-    private static HealthReport mismatch(Document document, String why) {
+    private static DocumentReport mismatch(Document document, String why) {
         HttpResponse r = document.response();
         if (!r.isSuccess()) {
-            return HealthReport.of(HttpStatusFormat.NAME, HttpStatusFormat.map(r.code()), r.statusLine(), List.of());
+            return DocumentReport.of(HttpStatusFormat.NAME, HttpStatusFormat.map(r.code()), r.statusLine(), List.of());
         }
-        return HealthReport.of("unreadable", Status.UNKNOWN, why, List.of());
+        return DocumentReport.of("unreadable", Status.UNKNOWN, why, List.of());
     }
 
-    private static String headline(HealthReport report) {
+    private static String headline(DocumentReport report) {
         if (report.format().equals("unreadable")) {
             return report.state();
         }

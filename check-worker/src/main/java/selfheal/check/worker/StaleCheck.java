@@ -42,15 +42,15 @@ record StaleCheck(String target, JsonPointer pointer, String label, Thresholds t
                 throw new NotThisFormat("no value at " + target);
             }
         } else {
-            Map<String, Object> root = Json.object(document);
-            Map<String, Object> checks = root == null ? null : Json.object(root.get("checks"));
-            List<Object> entries = Json.array(checks == null ? null : checks.get(target));
-            Map<String, Object> entry = entries == null || entries.isEmpty() ? null : Json.object(entries.get(0));
+            Map<String, Object> root = JsonReader.object(document);
+            Map<String, Object> checks = root == null ? null : JsonReader.object(root.get("checks"));
+            List<Object> entries = JsonReader.array(checks == null ? null : checks.get(target));
+            Map<String, Object> entry = entries == null || entries.isEmpty() ? null : JsonReader.object(entries.get(0));
             if (entry == null) {
                 throw new NotThisFormat("no check " + target + " in the response");
             }
             value = entry.get("time");
-            if (value == null && "s".equals(Json.string(entry, "observedUnit"))) {
+            if (value == null && "s".equals(JsonReader.string(entry, "observedUnit"))) {
                 value = entry.get("observedValue");
             }
             if (value == null) {
@@ -72,7 +72,7 @@ record StaleCheck(String target, JsonPointer pointer, String label, Thresholds t
         try {
             return OffsetDateTime.parse(text).toInstant();
         } catch (DateTimeParseException e) {
-            throw new NotThisFormat(target + " time '" + Json.brief(text) + "' is not an RFC 3339 timestamp");
+            throw new NotThisFormat(target + " time '" + JsonReader.brief(text) + "' is not an RFC 3339 timestamp");
         }
     }
 }

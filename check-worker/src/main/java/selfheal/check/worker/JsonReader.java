@@ -4,8 +4,8 @@ import java.util.List;
 import java.util.Map;
 
 /** Small typed reads on parsed JSON, so readers need no casts. */
-final class Json {
-    private Json() {
+final class JsonReader {
+    private JsonReader() {
     }
 
     @SuppressWarnings("unchecked")
