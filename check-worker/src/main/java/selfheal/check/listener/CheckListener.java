@@ -11,6 +11,7 @@ import selfheal.plugin.Plugin;
 import selfheal.plugin.Seconds;
 import selfheal.plugin.StandardArgs;
 import selfheal.plugin.Status;
+import selfheal.plugin.SubCheck;
 import selfheal.plugin.Thresholds;
 
 /**
@@ -50,12 +51,13 @@ public final class CheckListener {
         try {
             exchange = new ListenerPing().ping(std.hostname(), std.port(), std.timeout());
         } catch (ListenerPing.Failure f) {
-            return CheckResult.critical(SERVICE, f.getMessage());
+            return CheckResult.of(SERVICE, Status.CRITICAL, f.getMessage());
         }
         double seconds = Seconds.forPerfData(exchange.elapsed().toNanos() / 1e9);
-        Status timeState = time.evaluate(seconds);
-        Status status = exchange.reply().status().worst(timeState);
-        String summary = exchange.reply().summary(where) + " in " + Seconds.text(seconds);
-        return new CheckResult(SERVICE, status, summary, List.of(new PerfData("time", seconds, "s", time, 0.0, null)), List.of());
+        PingReply reply = exchange.reply();
+        return new CheckResult(SERVICE, List.of(
+                SubCheck.of(reply.status(), reply.summary(where) + " in " + Seconds.text(seconds)),
+                // the response time decides the state and goes to perfdata; the summary already says it
+                new SubCheck(time.evaluate(seconds), "", List.of(), List.of(new PerfData("time", seconds, "s", time, 0.0, null)))));
     }
 }

@@ -7,6 +7,7 @@ import javax.net.ssl.SSLSocketFactory;
 import org.apache.commons.cli.CommandLine;
 import selfheal.plugin.CheckResult;
 import selfheal.plugin.Plugin;
+import selfheal.plugin.Status;
 
 /**
  * check_worker: the Nagios plugin that GETs a worker's status endpoint and turns what it says into
@@ -59,8 +60,8 @@ public final class CheckWorker {
         } catch (ProbeFailure failure) {
             return switch (failure.kind()) {
                 case TIMEOUT -> CheckResult.of(ResponseEvaluation.SERVICE, options.timeoutResult(), failure.getMessage());
-                case UNREACHABLE -> CheckResult.critical(ResponseEvaluation.SERVICE, failure.getMessage());
-                case TOO_LARGE -> CheckResult.unknown(ResponseEvaluation.SERVICE, failure.getMessage());
+                case UNREACHABLE -> CheckResult.of(ResponseEvaluation.SERVICE, Status.CRITICAL, failure.getMessage());
+                case TOO_LARGE -> CheckResult.of(ResponseEvaluation.SERVICE, Status.UNKNOWN, failure.getMessage());
             };
         }
         return new ResponseEvaluation(options, clock.instant()).evaluate(response);

@@ -34,7 +34,7 @@ record ValueCheck(JsonPointer pointer, String label, Thresholds thresholds, Stri
     }
 
     static void checkLabel(String option, String text, String label) throws UsageException {
-        if (label.isBlank() || label.matches(".*['=|\\p{Cntrl}].*")) {
+        if (!PerfData.isLabel(label)) {
             throw new UsageException("bad " + option + " '" + text + "': a label may not be empty or contain ' = |");
         }
     }
