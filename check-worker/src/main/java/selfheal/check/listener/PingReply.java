@@ -2,6 +2,7 @@ package selfheal.check.listener;
 
 import java.util.Arrays;
 import java.util.List;
+import selfheal.plugin.Characters;
 import selfheal.plugin.Status;
 
 /**
@@ -43,20 +44,7 @@ record PingReply(String line) {
                     + " (command-listener --reset NAME on " + where.replaceFirst(":\\d+$", "") + ")";
             default -> line.isEmpty()
                     ? "empty reply from " + where + " (refused by xinetd only_from or the listener's allow list?)"
-                    : "unexpected reply from " + where + ": '" + printable(line) + "'";
+                    : "unexpected reply from " + where + ": '" + Characters.escaped(line, 120) + "'";
         };
-    }
-
-    /** The reply made safe for a plugin line: control and non-ASCII bytes escaped, length capped. */
-    static String printable(String text) {
-        StringBuilder b = new StringBuilder();
-        for (char c : text.toCharArray()) {
-            if (c >= 0x20 && c < 0x7f && c != '|') {
-                b.append(c);
-            } else {
-                b.append(String.format("\\x%02x", (int) c & 0xff));
-            }
-        }
-        return b.length() > 120 ? b.substring(0, 117) + "..." : b.toString();
     }
 }

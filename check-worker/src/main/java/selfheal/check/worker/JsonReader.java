@@ -40,7 +40,6 @@ final class JsonReader {
         String text = node instanceof String s ? s
                 : node instanceof java.util.Map<?, ?> || node instanceof List<?> ? com.grack.nanojson.JsonWriter.string(node)
                 : String.valueOf(node);
-        text = text.replaceAll("\\s+", " ");
-        return text.length() > 200 ? text.substring(0, 197) + "..." : text;
+        return selfheal.plugin.Characters.oneLine(text, 200);
     }
 }
