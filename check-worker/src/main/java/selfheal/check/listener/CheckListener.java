@@ -34,7 +34,6 @@ public final class CheckListener {
                 .addOption(Option.builder("c").longOpt("critical").hasArg().argName("RANGE").desc("response time range in seconds for CRITICAL").build());
         Plugin plugin = new Plugin(SERVICE, "check_listener",
                 "Sends ping to a selfheal command-listener and checks its one-line reply.\n\n", options);
-        // A class, not a method reference: see CheckWorker.run.
         return plugin.run(args, out, new Plugin.Check() {
             @Override
             public CheckResult run(CommandLine cmd) throws Exception {

@@ -42,8 +42,6 @@ public final class CheckWorker {
 
     public int run(String[] args, PrintStream out) {
         Plugin plugin = new Plugin(ResponseEvaluation.SERVICE, "check_worker", SYNOPSIS, WorkerOptions.options());
-        // Classes and loops, not lambdas or streams, on the check path: every check is a new JVM, and the
-        // first lambda or stream costs milliseconds of interpreted bootstrapping (bench/README.md).
         return plugin.run(args, out, new Plugin.Check() {
             @Override
             public CheckResult run(CommandLine cmd) throws Exception {

@@ -36,7 +36,6 @@ enum Format {
     }
 
     static String names() {
-        // Built on every start (the --format help text): a loop, not a stream.
         StringBuilder names = new StringBuilder();
         for (Format f : values()) {
             names.append(names.length() == 0 ? "" : "|").append(f.optionName());

@@ -76,10 +76,10 @@ final class ResponseEvaluation {
 
     /** --regex: the body must match. */
     private SubCheck regex(HttpResponse response) {
-        if (options.regex() == null || options.regex().matcher(response.body()).find()) {
+        if (options.regex() == null || options.regex().foundIn(response.body())) {
             return SubCheck.passed();
         }
-        return SubCheck.of(Status.CRITICAL, "pattern '" + options.regex().pattern() + "' not found");
+        return SubCheck.of(Status.CRITICAL, "pattern '" + options.regex() + "' not found");
     }
 
     /** One --value: the number at its pointer against its ranges, with a detail line and perfdata. */
