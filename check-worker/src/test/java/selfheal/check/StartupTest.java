@@ -41,7 +41,7 @@ class StartupTest {
             "org.apache.commons.cli.CommandLine$Builder");
 
     private static final String HEALTH = """
-            {"status":"pass","checks":{"worker:heartbeat":[{"status":"pass","observedValue":3,"observedUnit":"s"}],
+            {"status":"pass","checks":{"worker:heartbeat":[{"status":"pass","observedValue":3,"observedUnit":"s","time":"2026-11-25T09:00:00.5+01:00"}],
              "queue:depth":[{"status":"pass","observedValue":17}]}}""";
 
     static HttpServer http;
@@ -153,9 +153,10 @@ class StartupTest {
     @Test
     void aHealthJsonCheckWithThresholdsValuesAndStaleness() throws Exception {
         Run r = run(CheckWorker.class, worker("-u", "/health", "-w", "1", "-c", "~:5", "-s", "pass", "-e", "200,204",
-                "--value", "/checks/queue:depth/0/observedValue,warn=@100:,crit=1000", "--stale", "worker:heartbeat,warn=60,crit=300"));
+                "--value", "/checks/queue:depth/0/observedValue,warn=@100:,crit=1000", "--stale", "worker:heartbeat,crit=3000000000", "--stale", "/checks/worker:heartbeat/0/observedValue,warn=60,label=beat"));
         assertTrue(r.output().startsWith("WORKER OK - health+json pass, 2 checks, HTTP 200 OK in "), r.output());
-        assertTrue(r.output().contains(" 'queue:depth'=17;@100:;1000 'worker:heartbeat age'=3s;60;300;0\n"), r.output());
+        assertTrue(r.output().contains(" 'queue:depth'=17;@100:;1000 'worker:heartbeat age'="), r.output());
+        assertTrue(r.output().contains("s;;3000000000;0 'beat'=3s;60;;0\n"), r.output());
         assertKeepsTheRule(r);
     }
 

@@ -2,8 +2,6 @@ package selfheal.check.worker;
 
 import java.time.Duration;
 import java.time.Instant;
-import java.time.OffsetDateTime;
-import java.time.format.DateTimeParseException;
 import java.util.List;
 import java.util.Map;
 import selfheal.plugin.Thresholds;
@@ -69,10 +67,10 @@ record StaleCheck(String target, JsonPointer pointer, String label, Thresholds t
     }
 
     private Instant parseInstant(String text) throws NotThisFormat {
-        try {
-            return OffsetDateTime.parse(text).toInstant();
-        } catch (DateTimeParseException e) {
+        Instant instant = Rfc3339.parse(text);
+        if (instant == null) {
             throw new NotThisFormat(target + " time '" + JsonReader.brief(text) + "' is not an RFC 3339 timestamp");
         }
+        return instant;
     }
 }
