@@ -6,7 +6,6 @@ import org.apache.commons.cli.CommandLine;
 import org.apache.commons.cli.Option;
 import org.apache.commons.cli.Options;
 import selfheal.plugin.CheckResult;
-import selfheal.plugin.PerfData;
 import selfheal.plugin.Plugin;
 import selfheal.plugin.Seconds;
 import selfheal.plugin.StandardArgs;
@@ -57,6 +56,6 @@ public final class CheckListener {
         return new CheckResult(SERVICE, List.of(
                 SubCheck.of(reply.status(), reply.summary(where) + " in " + Seconds.text(seconds)),
                 // the response time decides the state and goes to perfdata; the summary already says it
-                new SubCheck(time.evaluate(seconds), "", List.of(), List.of(new PerfData("time", seconds, "s", time, 0.0, null)))));
+                new SubCheck(time.evaluate(seconds), "", List.of(), List.of(Seconds.perfData(seconds, time)))));
     }
 }

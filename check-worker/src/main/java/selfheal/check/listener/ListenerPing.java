@@ -40,12 +40,10 @@ final class ListenerPing {
         try {
             return deadline.run("check_listener-ping", new Socket(), new Deadline.Task<Exchange>() {
                 @Override
-                public Exchange run(Socket socket, Deadline d) throws IOException, Failure {
+                public Exchange run(Socket socket, Deadline d) throws IOException {
                     return exchange(host, port, socket, d);
                 }
             });
-        } catch (Failure f) {
-            throw f;
         } catch (SocketTimeoutException e) {
             throw new Failure(deadline.timedOut());
         } catch (ConnectException e) {
@@ -62,11 +60,11 @@ final class ListenerPing {
     }
 
     /** Looks the host up, connects, sends ping and reads the reply line, each within what is left. */
-    private static Exchange exchange(String host, int port, Socket socket, Deadline deadline) throws IOException, Failure {
+    private static Exchange exchange(String host, int port, Socket socket, Deadline deadline) throws IOException {
         long start = System.nanoTime();
         InetSocketAddress address = new InetSocketAddress(host, port); // the name lookup
         if (address.isUnresolved()) {
-            throw new Failure("cannot resolve host name " + host);
+            throw new UnknownHostException(host);
         }
         socket.connect(address, deadline.millisLeft());
         socket.getOutputStream().write("ping\n".getBytes(StandardCharsets.US_ASCII));

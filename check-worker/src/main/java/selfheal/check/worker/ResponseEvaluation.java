@@ -55,7 +55,7 @@ final class ResponseEvaluation {
     private SubCheck time(double seconds) {
         Status s = options.time().evaluate(seconds);
         return SubCheck.measured(s, "response time " + Seconds.text(seconds), List.of(),
-                new PerfData("time", Seconds.forPerfData(seconds), "s", options.time(), 0.0, null));
+                Seconds.perfData(seconds, options.time()));
     }
 
     /** --expect: the HTTP status must be one of the codes given. */
