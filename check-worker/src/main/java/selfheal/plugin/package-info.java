@@ -21,7 +21,7 @@
  *
  * <p>One exemption: {@code --regex} compiles the user's pattern ({@code selfheal.check.worker.BodyRegex}), so
  * java.util.regex loads when that option is given and only then. The JDK's own sockets and commons-cli's
- * parser spin three lambdas of their own on every check; the rule keeps there from being more.
+ * parser spin three lambdas of their own on every check; ours add none.
  * {@code StartupTest} (check-worker's tests) runs both plugins in a fresh JVM and fails when a regex, a
  * Formatter or a lambda of ours loads. The check service and the tests are not on the check path.
  */

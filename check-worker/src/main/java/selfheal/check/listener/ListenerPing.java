@@ -50,12 +50,10 @@ final class ListenerPing {
             throw new Failure("connection refused by " + where);
         } catch (UnknownHostException e) {
             throw new Failure("cannot resolve host name " + host);
-        } catch (IOException e) {
-            throw new Failure("talking to " + where + " failed: " + selfheal.plugin.Plugin.describe(e));
         } catch (RuntimeException e) {
             throw e;
-        } catch (Exception e) {
-            throw new IllegalStateException("the ping threw what it does not declare", e);
+        } catch (Exception e) { // an IOException: the exchange throws no other
+            throw new Failure("talking to " + where + " failed: " + selfheal.plugin.Plugin.describe(e));
         }
     }
 
