@@ -5,8 +5,8 @@ import java.time.Instant;
 /**
  * An RFC 3339 timestamp read by hand, exactly as {@code OffsetDateTime.parse} (ISO_OFFSET_DATE_TIME,
  * strict) reads it: {@code yyyy-MM-ddTHH:mm[:ss[.f...]]} and {@code Z} or {@code +HH[:MM[:SS]]}, 'T' and
- * 'Z' in either case. Not java.time.format: its first use loads java.util.regex and spins lambdas, the start-up
- * rule's (selfheal.plugin's package-info) and some 110 classes on every --stale check of a heartbeat time.
+ * 'Z' in either case. Not java.time.format, whose first use loads java.util.regex, five lambdas and some 110
+ * classes on every --stale check of a heartbeat time (the start-up rule, selfheal.plugin's package-info).
  */
 final class Rfc3339 {
     private Rfc3339() {
