@@ -30,6 +30,11 @@ public final class Deadline {
         return new Deadline(timeout, System.nanoTime() + timeout.toNanos());
     }
 
+    /** Whether the deadline has passed. */
+    public boolean passed() {
+        return System.nanoTime() - end > 0;
+    }
+
     /** What is left, in milliseconds for a socket timeout; SocketTimeoutException when nothing is. */
     public int millisLeft() throws SocketTimeoutException {
         long left = (end - System.nanoTime()) / 1_000_000;

@@ -45,7 +45,9 @@ class DeadlineTest {
     void nothingLeftIsASocketTimeout() throws Exception {
         Deadline passed = Deadline.after(Duration.ofNanos(1));
         Thread.sleep(5);
+        assertTrue(passed.passed());
         assertThrows(SocketTimeoutException.class, passed::millisLeft);
+        assertEquals(false, Deadline.after(Duration.ofSeconds(5)).passed());
     }
 
     @Test
