@@ -16,8 +16,12 @@
  *   <li>no regular expressions: not {@code Pattern}, nor {@code String.matches}, {@code replaceAll},
  *       {@code replaceFirst} or {@code split} on anything but one plain character (java.util.regex is some
  *       25 classes): a loop over the characters instead;
- *   <li>no {@code String.format} or {@code formatted} (java.util.Formatter and its regex): concatenation.
+ *   <li>no {@code String.format} or {@code formatted} (java.util.Formatter and its regex): concatenation;
+ *   <li>records, but not their generated toString, equals or hashCode (an invokedynamic bootstrap each).
  * </ul>
+ *
+ * <p>The same goes for library calls that do these inside: java.time.format's parsers, for one, hence
+ * {@code selfheal.check.worker.Rfc3339}.
  *
  * <p>One exemption: {@code --regex} compiles the user's pattern ({@code selfheal.check.worker.BodyRegex}), so
  * java.util.regex loads when that option is given and only then. The JDK's own sockets and commons-cli's

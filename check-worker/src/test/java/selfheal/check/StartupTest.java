@@ -25,8 +25,8 @@ import selfheal.check.listener.CheckListener;
 import selfheal.check.worker.CheckWorker;
 
 /**
- * The start-up rule (selfheal.plugin's package-info), enforced: each plugin runs in a fresh JVM, as the
- * launchers start it, with {@code -Xlog:class+load}, and the classes it loaded must hold no regex, no
+ * The start-up rule (selfheal.plugin's package-info), enforced: each plugin runs in a fresh JVM with the
+ * launchers' interpreter flags and {@code -Xlog:class+load}, and the classes it loaded must hold no regex, no
  * Formatter, no invokedynamic record methods (a record's toString, equals or hashCode), and no lambda but the
  * JDK sockets' and commons-cli's own.
  */
