@@ -1,55 +1,46 @@
 package selfheal.plugin;
 
-import java.util.ArrayList;
 import java.util.List;
 
 /**
- * The whole answer of a plugin: state, one-line summary, perfdata and long-output lines.
- * {@link #render()} is the only place that formats plugin output.
+ * The whole answer of a plugin: its parts, one per criterion, in the order their summaries, long-output
+ * lines and perfdata are written. The state is the worst of theirs. {@link #render()} is the only place
+ * that formats plugin output.
  *
  * @param service the service word that starts the first line, e.g. WORKER
  */
-public record CheckResult(String service, Status status, String summary, List<PerfData> perfData, List<String> details) {
+public record CheckResult(String service, List<SubCheck> parts) {
 
     public CheckResult {
-        if (service == null || service.isBlank() || status == null) {
-            throw new IllegalArgumentException("a result needs a service name and a status");
+        if (service == null || service.isBlank() || parts == null) {
+            throw new IllegalArgumentException("a result needs a service name and its parts");
         }
-        summary = summary == null ? "" : summary;
-        perfData = List.copyOf(perfData);
-        details = List.copyOf(details);
+        parts = List.copyOf(parts);
     }
 
+    /** A result of one part: a state and its summary. */
     public static CheckResult of(String service, Status status, String summary) {
-        return new CheckResult(service, status, summary, List.of(), List.of());
+        return new CheckResult(service, List.of(SubCheck.of(status, summary)));
     }
 
-    public static CheckResult ok(String service, String summary) {
-        return of(service, Status.OK, summary);
+    /** The worst state of the parts, by {@link Status#worst}; OK for none. */
+    public Status status() {
+        Status worst = Status.OK;
+        for (SubCheck part : parts) {
+            worst = worst.worst(part.status());
+        }
+        return worst;
     }
 
-    public static CheckResult warning(String service, String summary) {
-        return of(service, Status.WARNING, summary);
-    }
-
-    public static CheckResult critical(String service, String summary) {
-        return of(service, Status.CRITICAL, summary);
-    }
-
-    public static CheckResult unknown(String service, String summary) {
-        return of(service, Status.UNKNOWN, summary);
-    }
-
-    public CheckResult withPerfData(List<PerfData> items) {
-        List<PerfData> all = new ArrayList<>(perfData);
-        all.addAll(items);
-        return new CheckResult(service, status, summary, all, details);
-    }
-
-    public CheckResult withDetails(List<String> lines) {
-        List<String> all = new ArrayList<>(details);
-        all.addAll(lines);
-        return new CheckResult(service, status, summary, perfData, all);
+    /** The parts' summaries in order, those with nothing to say left out, joined by ", ". */
+    public String summary() {
+        StringBuilder summary = new StringBuilder();
+        for (SubCheck part : parts) {
+            if (!part.summary().isEmpty()) {
+                summary.append(summary.length() == 0 ? "" : ", ").append(part.summary());
+            }
+        }
+        return summary.toString();
     }
 
     /**
@@ -58,27 +49,20 @@ public record CheckResult(String service, Status status, String summary, List<Pe
      */
     public String render() {
         StringBuilder out = new StringBuilder();
-        out.append(service).append(' ').append(status.name()).append(" - ").append(clean(summary));
-        if (!perfData.isEmpty()) {
-            out.append(" |");
-            for (PerfData p : perfData) {
-                out.append(' ').append(p.render());
+        out.append(service).append(' ').append(status().name()).append(" - ").append(Characters.forOutput(summary()));
+        String bar = " |";
+        for (SubCheck part : parts) {
+            for (PerfData p : part.perfData()) {
+                out.append(bar).append(' ').append(p.render());
+                bar = "";
             }
         }
         out.append('\n');
-        for (String line : details) {
-            out.append(clean(line)).append('\n');
+        for (SubCheck part : parts) {
+            for (String line : part.details()) {
+                out.append(Characters.forOutput(line)).append('\n');
+            }
         }
         return out.toString();
-    }
-
-    /** Replaces '|' and control characters, which would corrupt Nagios' parsing of the output. */
-    static String clean(String text) {
-        StringBuilder b = new StringBuilder(text.length());
-        for (int i = 0; i < text.length(); i++) {
-            char c = text.charAt(i);
-            b.append(c == '|' ? '/' : c < 0x20 || c == 0x7f ? ' ' : c);
-        }
-        return b.toString().strip();
     }
 }

@@ -20,7 +20,7 @@ public record PerfData(String label, double value, String uom, Thresholds thresh
         if (label == null || label.isBlank()) {
             throw new IllegalArgumentException("perfdata label must not be blank");
         }
-        if (Characters.anyControlOr(label, "'=|")) {
+        if (!isLabel(label)) {
             throw new IllegalArgumentException("perfdata label may not contain quotes, '=', '|' or control characters: " + label);
         }
         if (!Double.isFinite(value)) {
@@ -33,16 +33,9 @@ public record PerfData(String label, double value, String uom, Thresholds thresh
         thresholds = thresholds == null ? Thresholds.NONE : thresholds;
     }
 
-    public static PerfData of(String label, double value, String uom) {
-        return new PerfData(label, value, uom, Thresholds.NONE, null, null);
-    }
-
-    public PerfData withThresholds(Thresholds t) {
-        return new PerfData(label, value, uom, t, min, max);
-    }
-
-    public PerfData withMin(double minimum) {
-        return new PerfData(label, value, uom, thresholds, minimum, max);
+    /** Whether {@code label} can be one: not blank, and no quote, '=', '|' or control character. */
+    public static boolean isLabel(String label) {
+        return label != null && !label.isBlank() && !Characters.anyControlOr(label, "'=|");
     }
 
     /** The unit for a free-form unit name (e.g. health+json's observedUnit), or "" when it is not one. */

@@ -65,9 +65,9 @@ public final class Plugin {
             }
             result = check.run(cmd);
         } catch (UsageException e) {
-            result = CheckResult.unknown(service, "usage: " + e.getMessage() + " (see " + name + " --help)");
+            result = CheckResult.of(service, Status.UNKNOWN, "usage: " + e.getMessage() + " (see " + name + " --help)");
         } catch (Exception | LinkageError | StackOverflowError | OutOfMemoryError e) {
-            result = CheckResult.unknown(service, "internal error: " + describe(e));
+            result = CheckResult.of(service, Status.UNKNOWN, "internal error: " + describe(e));
         }
         out.print(result.render());
         out.flush();

@@ -15,6 +15,11 @@ public final class Seconds {
         return Math.round(seconds * 1e3) / 1e3;
     }
 
+    /** The response time's perfdata, {@code 'time'=0.012345s;warn;crit;0}. */
+    public static PerfData perfData(double seconds, Thresholds thresholds) {
+        return new PerfData("time", forPerfData(seconds), "s", thresholds, 0.0, null);
+    }
+
     /** A time for the summary line, e.g. {@code 0.096 s}. */
     public static String text(double seconds) {
         return PerfData.number(forPeople(seconds)) + " s";

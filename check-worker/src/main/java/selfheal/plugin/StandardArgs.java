@@ -72,7 +72,7 @@ public record StandardArgs(String hostname, int port, Duration timeout, int verb
         throw new UsageException("bad --port '" + text + "': expected 1..65535");
     }
 
-    /** Double.parseDouble takes "1e3", "Infinity" and "10d"; seconds are plain decimals. No regex: see CheckWorker.run. */
+    /** Double.parseDouble takes "1e3", "Infinity" and "10d"; seconds are plain decimals. */
     private static boolean hasLetter(String text) {
         for (int i = 0; i < text.length(); i++) {
             char c = text.charAt(i);
@@ -98,8 +98,7 @@ public record StandardArgs(String hostname, int port, Duration timeout, int verb
 
     /**
      * The option's value, or the default when it is absent. Not commons-cli's getOptionValue(name, default):
-     * that wraps the default in a capturing lambda, whose first use spins a class at run time, milliseconds
-     * on every check.
+     * that wraps the default in a lambda (the start-up rule, package-info).
      */
     public static String valueOr(CommandLine cmd, String option, String defaultValue) {
         String value = cmd.getOptionValue(option);

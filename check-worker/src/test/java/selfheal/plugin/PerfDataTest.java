@@ -42,27 +42,28 @@ class PerfDataTest {
 
     @Test
     void dropsTrailingEmptyFieldsButKeepsInnerOnes() throws UsageException {
-        assertEquals("'queue depth'=17", PerfData.of("queue depth", 17, "").render());
-        assertEquals("'time'=0.5s;;;0", PerfData.of("time", 0.5, "s").withMin(0).render());
-        assertEquals("'age'=3s;;@10:20", PerfData.of("age", 3, "s").withThresholds(Thresholds.parse(null, "@10:20")).render());
+        assertEquals("'queue depth'=17", new PerfData("queue depth", 17, "", null, null, null).render());
+        assertEquals("'time'=0.5s;;;0", new PerfData("time", 0.5, "s", null, 0.0, null).render());
+        assertEquals("'age'=3s;;@10:20", new PerfData("age", 3, "s", Thresholds.parse(null, "@10:20"), null, null).render());
     }
 
     @ParameterizedTest
     @ValueSource(strings = {"files", "sec", "kB", "µs", "B/s"})
     void rejectsUnitsTheGuidelinesDoNotDefine(String unit) {
-        assertThrows(IllegalArgumentException.class, () -> PerfData.of("x", 1, unit));
+        assertThrows(IllegalArgumentException.class, () -> new PerfData("x", 1, unit, null, null, null));
         assertEquals("", PerfData.unitOrNone(unit));
     }
 
     @ParameterizedTest
     @ValueSource(strings = {"a'b", "a=b", "a|b", " ", "a\nb"})
     void rejectsLabelsThatWouldBreakParsing(String label) {
-        assertThrows(IllegalArgumentException.class, () -> PerfData.of(label, 1, ""));
+        assertThrows(IllegalArgumentException.class, () -> new PerfData(label, 1, "", null, null, null));
+        assertEquals(false, PerfData.isLabel(label));
     }
 
     @Test
     void rejectsNonFiniteValues() {
-        assertThrows(IllegalArgumentException.class, () -> PerfData.of("x", Double.NaN, ""));
-        assertThrows(IllegalArgumentException.class, () -> PerfData.of("x", Double.POSITIVE_INFINITY, ""));
+        assertThrows(IllegalArgumentException.class, () -> new PerfData("x", Double.NaN, "", null, null, null));
+        assertThrows(IllegalArgumentException.class, () -> new PerfData("x", Double.POSITIVE_INFINITY, "", null, null, null));
     }
 }

@@ -35,7 +35,7 @@ class PluginTest {
     void aBadRangeIsAUsageErrorNamingIt() {
         int code = plugin.run(new String[] {"-w", "20:10"}, out, cmd -> {
             Range.parse(cmd.getOptionValue("w"));
-            return CheckResult.ok("TEST", "unreachable");
+            return CheckResult.of("TEST", Status.OK, "unreachable");
         });
         assertEquals(3, code);
         assertEquals("TEST UNKNOWN - usage: bad range '20:10': start is greater than end (see check_test --help)\n", output());
@@ -43,28 +43,28 @@ class PluginTest {
 
     @Test
     void anUnknownOptionIsAUsageError() {
-        assertEquals(3, plugin.run(new String[] {"--nope"}, out, cmd -> CheckResult.ok("TEST", "x")));
+        assertEquals(3, plugin.run(new String[] {"--nope"}, out, cmd -> CheckResult.of("TEST", Status.OK, "x")));
         assertTrue(output().startsWith("TEST UNKNOWN - usage: Unrecognized option: --nope"), output());
     }
 
     @Test
     void aStrayArgumentIsAUsageError() {
-        assertEquals(3, plugin.run(new String[] {"stray"}, out, cmd -> CheckResult.ok("TEST", "x")));
+        assertEquals(3, plugin.run(new String[] {"stray"}, out, cmd -> CheckResult.of("TEST", Status.OK, "x")));
         assertEquals("TEST UNKNOWN - usage: unexpected argument 'stray' (see check_test --help)\n", output());
     }
 
     @Test
     void helpAndVersionExitUnknown() {
-        assertEquals(3, plugin.run(new String[] {"--help"}, out, cmd -> CheckResult.ok("TEST", "x")));
+        assertEquals(3, plugin.run(new String[] {"--help"}, out, cmd -> CheckResult.of("TEST", Status.OK, "x")));
         assertTrue(output().contains("--timeout <SECONDS>"), output());
         bytes.reset();
-        assertEquals(3, plugin.run(new String[] {"-V"}, out, cmd -> CheckResult.ok("TEST", "x")));
+        assertEquals(3, plugin.run(new String[] {"-V"}, out, cmd -> CheckResult.of("TEST", Status.OK, "x")));
         assertTrue(output().matches("check_test \\S+\n"), output());
     }
 
     @Test
     void theResultDecidesTheExitCode() {
-        assertEquals(1, plugin.run(new String[0], out, cmd -> CheckResult.warning("TEST", "meh")));
+        assertEquals(1, plugin.run(new String[0], out, cmd -> CheckResult.of("TEST", Status.WARNING, "meh")));
         assertEquals("TEST WARNING - meh\n", output());
     }
 
@@ -73,12 +73,12 @@ class PluginTest {
         StandardArgs[] seen = new StandardArgs[1];
         plugin.run(new String[] {"-v", "-vv", "-t", "2.5", "-H", "example.org", "-p", "8080"}, out, cmd -> {
             seen[0] = StandardArgs.from(cmd, "127.0.0.1", 1);
-            return CheckResult.ok("TEST", "x");
+            return CheckResult.of("TEST", Status.OK, "x");
         });
         assertEquals(new StandardArgs("example.org", 8080, Duration.ofMillis(2500), 3), seen[0]);
         plugin.run(new String[0], out, cmd -> {
             seen[0] = StandardArgs.from(cmd, "127.0.0.1", 1);
-            return CheckResult.ok("TEST", "x");
+            return CheckResult.of("TEST", Status.OK, "x");
         });
         assertEquals(new StandardArgs("127.0.0.1", 1, Duration.ofSeconds(10), 0), seen[0]);
     }
@@ -87,13 +87,13 @@ class PluginTest {
     void badTimeoutAndPortAreUsageErrors() {
         plugin.run(new String[] {"-t", "0"}, out, cmd -> {
             StandardArgs.from(cmd, "h", 1);
-            return CheckResult.ok("TEST", "x");
+            return CheckResult.of("TEST", Status.OK, "x");
         });
         assertEquals("TEST UNKNOWN - usage: bad --timeout '0': expected a positive number of seconds (see check_test --help)\n", output());
         bytes.reset();
         plugin.run(new String[] {"-p", "70000"}, out, cmd -> {
             StandardArgs.from(cmd, "h", 1);
-            return CheckResult.ok("TEST", "x");
+            return CheckResult.of("TEST", Status.OK, "x");
         });
         assertEquals("TEST UNKNOWN - usage: bad --port '70000': expected 1..65535 (see check_test --help)\n", output());
     }

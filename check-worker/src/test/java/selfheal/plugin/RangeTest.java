@@ -69,4 +69,50 @@ class RangeTest {
     void keepsTheTextForPerfdata(String text) throws UsageException {
         assertEquals(text, Range.parse(text).text());
     }
+
+    /** The grammar as the regular expression it used to be parsed with; here only, never on the check path. */
+    private static final java.util.regex.Pattern GRAMMAR = java.util.regex.Pattern.compile(
+            "(@)?(?:(~|[-+]?(?:\\d+(?:\\.\\d*)?|\\.\\d+))?:)?([-+]?(?:\\d+(?:\\.\\d*)?|\\.\\d+))?");
+
+    @org.junit.jupiter.api.Test
+    void acceptsExactlyWhatTheGrammarsRegularExpressionDoes() {
+        String alphabet = "@~:-+.1 ";
+        int checked = 0;
+        for (int length = 0; length <= 6; length++) {
+            int[] digits = new int[length];
+            while (true) {
+                StringBuilder b = new StringBuilder();
+                for (int d : digits) {
+                    b.append(alphabet.charAt(d));
+                }
+                String text = b.toString();
+                java.util.regex.Matcher m = GRAMMAR.matcher(text.trim());
+                boolean valid = m.matches() && (m.group(2) != null || m.group(3) != null);
+                double start = !valid || m.group(2) == null ? 0 : m.group(2).equals("~") ? Double.NEGATIVE_INFINITY : Double.parseDouble(m.group(2));
+                double end = !valid || m.group(3) == null ? Double.POSITIVE_INFINITY : Double.parseDouble(m.group(3));
+                valid &= start <= end;
+                Range r = null;
+                try {
+                    r = Range.parse(text);
+                } catch (UsageException e) {
+                    // r stays null
+                }
+                assertEquals(valid, r != null, "'" + text + "'");
+                if (valid) {
+                    assertEquals(m.group(1) != null, r.inside(), text);
+                    assertEquals(start, r.start(), text);
+                    assertEquals(end, r.end(), text);
+                }
+                checked++;
+                int i = length - 1;
+                while (i >= 0 && ++digits[i] == alphabet.length()) {
+                    digits[i--] = 0;
+                }
+                if (i < 0) {
+                    break;
+                }
+            }
+        }
+        assertEquals(299_593, checked);
+    }
 }

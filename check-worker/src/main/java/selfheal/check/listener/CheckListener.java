@@ -6,11 +6,11 @@ import org.apache.commons.cli.CommandLine;
 import org.apache.commons.cli.Option;
 import org.apache.commons.cli.Options;
 import selfheal.plugin.CheckResult;
-import selfheal.plugin.PerfData;
 import selfheal.plugin.Plugin;
 import selfheal.plugin.Seconds;
 import selfheal.plugin.StandardArgs;
 import selfheal.plugin.Status;
+import selfheal.plugin.SubCheck;
 import selfheal.plugin.Thresholds;
 
 /**
@@ -33,7 +33,6 @@ public final class CheckListener {
                 .addOption(Option.builder("c").longOpt("critical").hasArg().argName("RANGE").desc("response time range in seconds for CRITICAL").build());
         Plugin plugin = new Plugin(SERVICE, "check_listener",
                 "Sends ping to a selfheal command-listener and checks its one-line reply.\n\n", options);
-        // A class, not a method reference: see CheckWorker.run.
         return plugin.run(args, out, new Plugin.Check() {
             @Override
             public CheckResult run(CommandLine cmd) throws Exception {
@@ -50,12 +49,13 @@ public final class CheckListener {
         try {
             exchange = new ListenerPing().ping(std.hostname(), std.port(), std.timeout());
         } catch (ListenerPing.Failure f) {
-            return CheckResult.critical(SERVICE, f.getMessage());
+            return CheckResult.of(SERVICE, Status.CRITICAL, f.getMessage());
         }
         double seconds = Seconds.forPerfData(exchange.elapsed().toNanos() / 1e9);
-        Status timeState = time.evaluate(seconds);
-        Status status = exchange.reply().status().worst(timeState);
-        String summary = exchange.reply().summary(where) + " in " + Seconds.text(seconds);
-        return new CheckResult(SERVICE, status, summary, List.of(new PerfData("time", seconds, "s", time, 0.0, null)), List.of());
+        PingReply reply = exchange.reply();
+        return new CheckResult(SERVICE, List.of(
+                SubCheck.of(reply.status(), reply.summary(where) + " in " + Seconds.text(seconds)),
+                // the response time decides the state and goes to perfdata; the summary already says it
+                new SubCheck(time.evaluate(seconds), "", List.of(), List.of(Seconds.perfData(seconds, time)))));
     }
 }

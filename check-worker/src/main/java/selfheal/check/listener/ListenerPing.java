@@ -10,10 +10,11 @@ import java.net.SocketTimeoutException;
 import java.net.UnknownHostException;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import selfheal.plugin.Deadline;
 
 /**
- * Sends {@code ping\n} and reads one reply line, all within one deadline: every connect and read gets
- * only the time that is left, so a listener that trickles bytes cannot stretch the check.
+ * Sends {@code ping\n} and reads one reply line, all within one deadline: the name lookup, the connect and
+ * every read, so neither a slow resolver nor a listener that trickles bytes can stretch the check.
  */
 final class ListenerPing {
 
@@ -27,44 +28,54 @@ final class ListenerPing {
     /** Why no reply was had; the message names the cause. */
     static final class Failure extends Exception {
         private static final long serialVersionUID = 1L;
-        final boolean timedOut;
 
-        Failure(String message, boolean timedOut) {
+        Failure(String message) {
             super(message);
-            this.timedOut = timedOut;
         }
     }
 
     Exchange ping(String host, int port, Duration timeout) throws Failure {
         String where = host + ":" + port;
-        long start = System.nanoTime();
-        long deadline = start + timeout.toNanos();
-        try (Socket socket = new Socket()) {
-            InetSocketAddress address = new InetSocketAddress(host, port);
-            if (address.isUnresolved()) {
-                throw new Failure("cannot resolve host name " + host, false);
-            }
-            socket.connect(address, remainingMillis(deadline, timeout));
-            socket.getOutputStream().write("ping\n".getBytes(StandardCharsets.US_ASCII));
-            socket.getOutputStream().flush();
-            String line = readLine(socket, deadline, timeout);
-            return new Exchange(new PingReply(line), Duration.ofNanos(System.nanoTime() - start));
+        Deadline deadline = Deadline.after(timeout);
+        try {
+            return deadline.run("check_listener-ping", new Socket(), new Deadline.Task<Exchange>() {
+                @Override
+                public Exchange run(Socket socket, Deadline d) throws IOException {
+                    return exchange(host, port, socket, d);
+                }
+            });
         } catch (SocketTimeoutException e) {
-            throw timedOut(timeout);
+            throw new Failure(deadline.timedOut());
         } catch (ConnectException e) {
-            throw new Failure("connection refused by " + where, false);
+            throw new Failure("connection refused by " + where);
         } catch (UnknownHostException e) {
-            throw new Failure("cannot resolve host name " + host, false);
-        } catch (IOException e) {
-            throw new Failure("talking to " + where + " failed: " + selfheal.plugin.Plugin.describe(e), false);
+            throw new Failure("cannot resolve host name " + host);
+        } catch (RuntimeException e) {
+            throw e;
+        } catch (Exception e) { // an IOException: the exchange throws no other
+            throw new Failure("talking to " + where + " failed: " + selfheal.plugin.Plugin.describe(e));
         }
     }
 
-    private static String readLine(Socket socket, long deadline, Duration timeout) throws IOException, Failure {
+    /** Looks the host up, connects, sends ping and reads the reply line, each within what is left. */
+    private static Exchange exchange(String host, int port, Socket socket, Deadline deadline) throws IOException {
+        long start = System.nanoTime();
+        InetSocketAddress address = new InetSocketAddress(host, port); // the name lookup
+        if (address.isUnresolved()) {
+            throw new UnknownHostException(host);
+        }
+        socket.connect(address, deadline.millisLeft());
+        socket.getOutputStream().write("ping\n".getBytes(StandardCharsets.US_ASCII));
+        socket.getOutputStream().flush();
+        String line = readLine(socket, deadline);
+        return new Exchange(new PingReply(line), Duration.ofNanos(System.nanoTime() - start));
+    }
+
+    private static String readLine(Socket socket, Deadline deadline) throws IOException {
         InputStream in = socket.getInputStream();
         ByteArrayOutputStream line = new ByteArrayOutputStream();
         while (true) {
-            socket.setSoTimeout(remainingMillis(deadline, timeout));
+            socket.setSoTimeout(deadline.millisLeft());
             int b = in.read();
             if (b == -1 || b == '\n') {
                 break;
@@ -76,17 +87,5 @@ final class ListenerPing {
         }
         String text = line.toString(StandardCharsets.ISO_8859_1);
         return text.endsWith("\r") ? text.substring(0, text.length() - 1) : text;
-    }
-
-    private static int remainingMillis(long deadline, Duration timeout) throws Failure {
-        long left = (deadline - System.nanoTime()) / 1_000_000;
-        if (left <= 0) {
-            throw timedOut(timeout);
-        }
-        return (int) Math.min(Integer.MAX_VALUE, left);
-    }
-
-    private static Failure timedOut(Duration timeout) {
-        return new Failure("timed out after " + selfheal.plugin.PerfData.number(timeout.toMillis() / 1000.0) + " s", true);
     }
 }

@@ -2,6 +2,7 @@ package selfheal.check.listener;
 
 import java.util.Arrays;
 import java.util.List;
+import selfheal.plugin.Characters;
 import selfheal.plugin.Status;
 
 /**
@@ -29,34 +30,46 @@ record PingReply(String line) {
         }
         List<String> names = Arrays.asList(line.substring(EXHAUSTED.length()).split(",", -1));
         for (String n : names) {
-            if (!n.matches("[A-Za-z0-9._-]+")) {
+            if (!isCommandName(n)) {
                 return List.of();
             }
         }
         return names;
     }
 
+    /** A command's name as the listener writes it: letters, digits, '.', '_' and '-'. */
+    private static boolean isCommandName(String name) {
+        for (int i = 0; i < name.length(); i++) {
+            char c = name.charAt(i);
+            if (!(c >= 'A' && c <= 'Z' || c >= 'a' && c <= 'z' || c >= '0' && c <= '9' || c == '.' || c == '_' || c == '-')) {
+                return false;
+            }
+        }
+        return !name.isEmpty();
+    }
+
+    /** "host:5669" without its ":port". */
+    private static String host(String where) {
+        int colon = where.lastIndexOf(':');
+        if (colon < 0 || colon == where.length() - 1) {
+            return where;
+        }
+        for (int i = colon + 1; i < where.length(); i++) {
+            if (where.charAt(i) < '0' || where.charAt(i) > '9') {
+                return where;
+            }
+        }
+        return where.substring(0, colon);
+    }
+
     String summary(String where) {
         return switch (status()) {
             case OK -> "pong from " + where;
             case WARNING -> "restart budget exhausted for " + String.join(", ", exhausted())
-                    + " (command-listener --reset NAME on " + where.replaceFirst(":\\d+$", "") + ")";
+                    + " (command-listener --reset NAME on " + host(where) + ")";
             default -> line.isEmpty()
                     ? "empty reply from " + where + " (refused by xinetd only_from or the listener's allow list?)"
-                    : "unexpected reply from " + where + ": '" + printable(line) + "'";
+                    : "unexpected reply from " + where + ": '" + Characters.escaped(line, 120) + "'";
         };
-    }
-
-    /** The reply made safe for a plugin line: control and non-ASCII bytes escaped, length capped. */
-    static String printable(String text) {
-        StringBuilder b = new StringBuilder();
-        for (char c : text.toCharArray()) {
-            if (c >= 0x20 && c < 0x7f && c != '|') {
-                b.append(c);
-            } else {
-                b.append(String.format("\\x%02x", (int) c & 0xff));
-            }
-        }
-        return b.length() > 120 ? b.substring(0, 117) + "..." : b.toString();
     }
 }

@@ -13,6 +13,7 @@ import java.nio.charset.Charset;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.security.SecureRandom;
+import java.time.Duration;
 import java.time.InstantSource;
 import java.util.HexFormat;
 import java.util.Map;
@@ -27,6 +28,7 @@ import org.apache.commons.cli.Options;
 import org.apache.commons.cli.ParseException;
 import selfheal.check.listener.CheckListener;
 import selfheal.check.worker.CheckWorker;
+import selfheal.plugin.Deadline;
 
 /**
  * The check service: one resident JVM on the monitoring server that runs check_worker and check_listener
@@ -195,7 +197,8 @@ public final class CheckService {
         ServiceRequest request;
         try {
             client.setSoTimeout(REQUEST_MILLIS);
-            request = ServiceRequest.read(new Deadline(new BufferedInputStream(client.getInputStream()), REQUEST_MILLIS));
+            request = ServiceRequest.read(new Bounded(new BufferedInputStream(client.getInputStream()),
+                    Deadline.after(Duration.ofMillis(REQUEST_MILLIS))));
         } catch (ServiceRequest.Malformed e) {
             return refusal(e.getMessage());
         } catch (IOException e) {
@@ -249,19 +252,19 @@ public final class CheckService {
         }
     }
 
-    /** Ends a request that trickles in: the socket's timeout bounds each read, this the whole request. */
-    private static final class Deadline extends InputStream {
+    /** Ends a request that trickles in: the socket's timeout bounds each read, the deadline the whole request. */
+    private static final class Bounded extends InputStream {
         private final InputStream in;
-        private final long end;
+        private final Deadline deadline;
 
-        Deadline(InputStream in, long millis) {
+        Bounded(InputStream in, Deadline deadline) {
             this.in = in;
-            this.end = System.nanoTime() + millis * 1_000_000;
+            this.deadline = deadline;
         }
 
         @Override
         public int read() throws IOException {
-            if (System.nanoTime() > end) {
+            if (deadline.passed()) {
                 throw new IOException("request took too long");
             }
             return in.read();

@@ -7,6 +7,7 @@ import javax.net.ssl.SSLSocketFactory;
 import org.apache.commons.cli.CommandLine;
 import selfheal.plugin.CheckResult;
 import selfheal.plugin.Plugin;
+import selfheal.plugin.Status;
 
 /**
  * check_worker: the Nagios plugin that GETs a worker's status endpoint and turns what it says into
@@ -41,8 +42,6 @@ public final class CheckWorker {
 
     public int run(String[] args, PrintStream out) {
         Plugin plugin = new Plugin(ResponseEvaluation.SERVICE, "check_worker", SYNOPSIS, WorkerOptions.options());
-        // Classes and loops, not lambdas or streams, on the check path: every check is a new JVM, and the
-        // first lambda or stream costs milliseconds of interpreted bootstrapping (bench/README.md).
         return plugin.run(args, out, new Plugin.Check() {
             @Override
             public CheckResult run(CommandLine cmd) throws Exception {
@@ -59,8 +58,8 @@ public final class CheckWorker {
         } catch (ProbeFailure failure) {
             return switch (failure.kind()) {
                 case TIMEOUT -> CheckResult.of(ResponseEvaluation.SERVICE, options.timeoutResult(), failure.getMessage());
-                case UNREACHABLE -> CheckResult.critical(ResponseEvaluation.SERVICE, failure.getMessage());
-                case TOO_LARGE -> CheckResult.unknown(ResponseEvaluation.SERVICE, failure.getMessage());
+                case UNREACHABLE -> CheckResult.of(ResponseEvaluation.SERVICE, Status.CRITICAL, failure.getMessage());
+                case TOO_LARGE -> CheckResult.of(ResponseEvaluation.SERVICE, Status.UNKNOWN, failure.getMessage());
             };
         }
         return new ResponseEvaluation(options, clock.instant()).evaluate(response);

@@ -20,7 +20,7 @@ final class DropwizardFormat implements StatusFormat {
             return code == 501;
         }
         for (Object v : root.values()) {
-            if (!(Json.object(v) != null && Json.object(v).get("healthy") instanceof Boolean)) {
+            if (!(JsonReader.object(v) != null && JsonReader.object(v).get("healthy") instanceof Boolean)) {
                 return false;
             }
         }
@@ -28,30 +28,30 @@ final class DropwizardFormat implements StatusFormat {
     }
 
     @Override
-    public HealthReport read(Document document) throws NotThisFormat {
-        Map<String, Object> root = Json.object(document.json());
+    public DocumentReport read(Document document) throws NotThisFormat {
+        Map<String, Object> root = JsonReader.object(document.json());
         if (root == null || !looksLike(root, root.isEmpty() ? 501 : 0)) {
             throw new NotThisFormat("not an object of {\"healthy\": true|false} entries");
         }
         if (root.isEmpty()) {
-            return HealthReport.of(NAME, Status.UNKNOWN, "no health checks registered", List.of());
+            return DocumentReport.of(NAME, Status.UNKNOWN, "no health checks registered", List.of());
         }
         List<Component> components = new ArrayList<>();
         for (Map.Entry<String, Object> e : new TreeMap<>(root).entrySet()) {
-            Map<String, Object> check = Json.object(e.getValue());
+            Map<String, Object> check = JsonReader.object(e.getValue());
             boolean healthy = (Boolean) check.get("healthy");
-            String detail = Json.string(check, "message");
-            Map<String, Object> error = Json.object(check.get("error"));
+            String detail = JsonReader.string(check, "message");
+            Map<String, Object> error = JsonReader.object(check.get("error"));
             if (detail == null && error != null) {
-                detail = Json.string(error, "message");
+                detail = JsonReader.string(error, "message");
             }
             components.add(new Component(e.getKey(), healthy ? Status.OK : Status.CRITICAL,
-                    healthy ? "healthy" : "unhealthy", detail == null ? "" : Json.brief(detail)));
+                    healthy ? "healthy" : "unhealthy", detail == null ? "" : JsonReader.brief(detail)));
         }
         boolean allHealthy = true;
         for (Component c : components) {
             allHealthy &= c.status() == Status.OK;
         }
-        return HealthReport.of(NAME, Status.OK, allHealthy ? "healthy" : "unhealthy", components);
+        return DocumentReport.of(NAME, Status.OK, allHealthy ? "healthy" : "unhealthy", components);
     }
 }

@@ -36,7 +36,6 @@ enum Format {
     }
 
     static String names() {
-        // Built on every start (the --format help text): a loop, not a stream.
         StringBuilder names = new StringBuilder();
         for (Format f : values()) {
             names.append(names.length() == 0 ? "" : "|").append(f.optionName());
@@ -62,7 +61,7 @@ enum Format {
         if (type.contains("spring-boot.actuator")) {
             return SPRING;
         }
-        Map<String, Object> root = Json.object(document.json());
+        Map<String, Object> root = JsonReader.object(document.json());
         if (root != null) {
             if (MicroProfileFormat.looksLike(root)) {
                 return MICROPROFILE;
@@ -70,7 +69,7 @@ enum Format {
             if (HealthJsonFormat.looksLike(root)) {
                 return HEALTH;
             }
-            if (Json.string(root, "status") != null) {
+            if (JsonReader.string(root, "status") != null) {
                 return SPRING;
             }
             if (DropwizardFormat.looksLike(root, document.response().code())) {

@@ -27,57 +27,57 @@ final class HealthJsonFormat implements StatusFormat {
     }
 
     static boolean looksLike(Map<String, Object> root) {
-        String status = Json.string(root, "status");
+        String status = JsonReader.string(root, "status");
         return status != null && (root.get("checks") instanceof Map
                 || List.of("pass", "warn", "fail", "ok", "up", "down", "error").contains(status));
     }
 
     @Override
-    public HealthReport read(Document document) throws NotThisFormat {
-        Map<String, Object> root = Json.object(document.json());
-        String state = Json.topLevelStatus(root);
+    public DocumentReport read(Document document) throws NotThisFormat {
+        Map<String, Object> root = JsonReader.object(document.json());
+        String state = JsonReader.topLevelStatus(root);
         List<Component> components = new ArrayList<>();
-        Map<String, Object> checks = Json.object(root.get("checks"));
+        Map<String, Object> checks = JsonReader.object(root.get("checks"));
         if (checks != null) {
             for (Map.Entry<String, Object> check : new TreeMap<>(checks).entrySet()) {
-                List<Object> entries = Json.array(check.getValue());
+                List<Object> entries = JsonReader.array(check.getValue());
                 if (entries == null) {
                     continue;
                 }
                 for (Object item : entries) {
-                    Map<String, Object> entry = Json.object(item);
+                    Map<String, Object> entry = JsonReader.object(item);
                     if (entry != null) {
                         components.add(component(check.getKey(), entry, entries.size() > 1));
                     }
                 }
             }
         }
-        String description = Json.string(root, "output");
+        String description = JsonReader.string(root, "output");
         if (description != null && !description.isBlank()) {
-            components.add(0, new Component("output", map(state), state, Json.brief(description)));
+            components.add(0, new Component("output", map(state), state, JsonReader.brief(description)));
         }
-        return HealthReport.of(NAME, map(state), state, components);
+        return DocumentReport.of(NAME, map(state), state, components);
     }
 
     private static Component component(String key, Map<String, Object> entry, boolean several) {
-        String id = Json.string(entry, "componentId");
+        String id = JsonReader.string(entry, "componentId");
         String name = several && id != null ? key + " " + id : key;
-        String state = Json.string(entry, "status");
+        String state = JsonReader.string(entry, "status");
         List<String> detail = new ArrayList<>();
-        Double value = Json.number(entry.get("observedValue"));
+        Double value = JsonReader.number(entry.get("observedValue"));
         if (value != null) {
-            String unit = Json.string(entry, "observedUnit");
+            String unit = JsonReader.string(entry, "observedUnit");
             detail.add(PerfData.number(value) + (unit == null ? "" : " " + unit));
         } else if (entry.get("observedValue") != null) {
-            detail.add(Json.brief(entry.get("observedValue")));
+            detail.add(JsonReader.brief(entry.get("observedValue")));
         }
-        String time = Json.string(entry, "time");
+        String time = JsonReader.string(entry, "time");
         if (time != null) {
             detail.add("at " + time);
         }
-        String output = Json.string(entry, "output");
+        String output = JsonReader.string(entry, "output");
         if (output != null && !output.isBlank()) {
-            detail.add(Json.brief(output));
+            detail.add(JsonReader.brief(output));
         }
         // A check without its own status says nothing about health: it counts as passing.
         Status status = state == null ? Status.OK : map(state);

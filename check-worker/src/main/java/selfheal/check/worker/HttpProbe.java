@@ -22,13 +22,13 @@ import javax.net.ssl.SSLException;
 import javax.net.ssl.SSLParameters;
 import javax.net.ssl.SSLSocket;
 import javax.net.ssl.SSLSocketFactory;
+import selfheal.plugin.Deadline;
 
 /**
  * One GET over a plain java.net.Socket (HttpURLConnection drags in a URL handler lookup, net.properties,
  * the logging and security bootstraps and caches, all paid on every check), bounded as a whole by one
  * deadline: the name lookup, connect, TLS handshake, headers and a slowly trickled body all count against
- * it. The request runs on a daemon thread; when the deadline passes the socket is closed, which ends a
- * blocked connect or read, and the caller gets TIMEOUT.
+ * it (Deadline.run); when it passes, the caller gets TIMEOUT.
  */
 final class HttpProbe {
 
@@ -44,57 +44,19 @@ final class HttpProbe {
         this.tlsFactory = tlsFactory;
     }
 
-    /** The request on its own thread: a plain Thread and join, far fewer classes than an executor. */
-    private final class Request extends Thread {
-        private final Endpoint endpoint;
-        private final byte[] request;
-        private final long deadline;
-        final Socket socket = new Socket(Proxy.NO_PROXY); // direct; made here so that abort() can close it
-        HttpResponse response;
-        Throwable failure;
-
-        Request(Endpoint endpoint, byte[] request, long deadline) {
-            super("check_worker-request");
-            setDaemon(true);
-            this.endpoint = endpoint;
-            this.request = request;
-            this.deadline = deadline;
-        }
-
-        @Override
-        public void run() {
-            try {
-                response = exchange(endpoint, request, socket, deadline);
-            } catch (Throwable t) {
-                failure = t;
-            } finally {
-                close(socket);
-            }
-        }
-    }
-
     HttpResponse get(Endpoint endpoint, List<Map.Entry<String, String>> headers, Duration timeout) throws ProbeFailure {
-        long deadline = System.nanoTime() + timeout.toNanos();
-        Request request = new Request(endpoint, request(endpoint, headers), deadline);
-        request.start();
+        Deadline deadline = Deadline.after(timeout);
+        byte[] request = request(endpoint, headers);
         try {
-            long left;
-            while (request.isAlive() && (left = deadline - System.nanoTime()) > 0) {
-                request.join(Math.max(1, left / 1_000_000));
-            }
-        } catch (InterruptedException e) {
-            close(request.socket);
-            Thread.currentThread().interrupt();
-            throw timedOut(timeout);
+            return deadline.run("check_worker-request", new Socket(Proxy.NO_PROXY) /* direct */, new Deadline.Task<HttpResponse>() {
+                @Override
+                public HttpResponse run(Socket socket, Deadline d) throws Exception {
+                    return exchange(endpoint, request, socket, d);
+                }
+            });
+        } catch (Exception | Error e) { // every failure of the request becomes a state, as before
+            throw classify(e, endpoint, deadline);
         }
-        if (request.isAlive()) {
-            close(request.socket);
-            throw timedOut(timeout);
-        }
-        if (request.failure != null) {
-            throw classify(request.failure, endpoint, timeout);
-        }
-        return request.response;
     }
 
     /**
@@ -125,14 +87,14 @@ final class HttpProbe {
         return b.append("\r\n").toString().getBytes(StandardCharsets.UTF_8);
     }
 
-    private HttpResponse exchange(Endpoint endpoint, byte[] request, Socket socket, long deadline)
+    private HttpResponse exchange(Endpoint endpoint, byte[] request, Socket socket, Deadline deadline)
             throws IOException, ProbeFailure, NoSuchAlgorithmException {
         long start = System.nanoTime(); // from here on it is the request itself: lookup, connect, send, receive
         InetSocketAddress address = new InetSocketAddress(endpoint.host(), endpoint.port()); // the DNS lookup
         if (address.isUnresolved()) {
             throw new UnknownHostException(endpoint.host());
         }
-        socket.connect(address, millisLeft(deadline));
+        socket.connect(address, deadline.millisLeft());
         // Each write is a whole message (the request, a TLS handshake flight): Nagle's algorithm would hold
         // one back until the last is acknowledged, which a server's delayed ACK makes 40 ms in a handshake.
         socket.setTcpNoDelay(true);
@@ -150,7 +112,7 @@ final class HttpProbe {
      * TLS as safe as HttpsURLConnection: host-name verification in the handshake, and SNI for every -H
      * that is a name (HttpsURLConnection sent it only for dotted names, so never for "localhost").
      */
-    private SSLSocket handshake(Endpoint endpoint, Socket socket, long deadline) throws IOException, NoSuchAlgorithmException {
+    private SSLSocket handshake(Endpoint endpoint, Socket socket, Deadline deadline) throws IOException, NoSuchAlgorithmException {
         SSLSocketFactory factory = tlsFactory != null ? tlsFactory : SSLContext.getDefault().getSocketFactory();
         SSLSocket tls = (SSLSocket) factory.createSocket(socket, endpoint.host(), endpoint.port(), true);
         SSLParameters parameters = tls.getSSLParameters();
@@ -164,44 +126,22 @@ final class HttpProbe {
             }
         }
         tls.setSSLParameters(parameters);
-        tls.setSoTimeout(millisLeft(deadline));
+        tls.setSoTimeout(deadline.millisLeft());
         tls.startHandshake();
         return tls;
-    }
-
-    /** What is left of the deadline, in milliseconds for a socket timeout; SocketTimeoutException if nothing. */
-    static int millisLeft(long deadline) throws SocketTimeoutException {
-        long left = (deadline - System.nanoTime()) / 1_000_000;
-        if (left <= 0) {
-            throw new SocketTimeoutException("deadline passed");
-        }
-        return (int) Math.min(Integer.MAX_VALUE, left);
-    }
-
-    private static void close(Socket socket) {
-        try {
-            socket.close();
-        } catch (IOException e) {
-            // closing is all that is left to do; nothing to report
-        }
     }
 
     static ProbeFailure tooLarge() {
         return new ProbeFailure(ProbeFailure.Kind.TOO_LARGE, "response body larger than " + MAX_BODY + " bytes");
     }
 
-    static ProbeFailure timedOut(Duration timeout) {
-        return new ProbeFailure(ProbeFailure.Kind.TIMEOUT,
-                "timed out after " + selfheal.plugin.PerfData.number(timeout.toMillis() / 1000.0) + " s");
-    }
-
-    private static ProbeFailure classify(Throwable cause, Endpoint endpoint, Duration timeout) {
+    private static ProbeFailure classify(Throwable cause, Endpoint endpoint, Deadline deadline) {
         String where = endpoint.where();
         if (cause instanceof ProbeFailure f) {
             return f;
         }
         if (cause instanceof SocketTimeoutException) {
-            return timedOut(timeout);
+            return new ProbeFailure(ProbeFailure.Kind.TIMEOUT, deadline.timedOut());
         }
         if (cause instanceof UnknownHostException) {
             return new ProbeFailure(ProbeFailure.Kind.UNREACHABLE, "cannot resolve host name " + endpoint.host());

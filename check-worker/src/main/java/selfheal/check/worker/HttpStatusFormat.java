@@ -22,8 +22,8 @@ final class HttpStatusFormat implements StatusFormat {
     }
 
     @Override
-    public HealthReport read(Document document) {
+    public DocumentReport read(Document document) {
         HttpResponse r = document.response();
-        return HealthReport.of(NAME, map(r.code()), r.statusLine(), List.of());
+        return DocumentReport.of(NAME, map(r.code()), r.statusLine(), List.of());
     }
 }

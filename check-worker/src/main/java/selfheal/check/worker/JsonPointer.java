@@ -19,7 +19,7 @@ record JsonPointer(String text, List<String> tokens) {
         List<String> tokens = new ArrayList<>();
         if (!text.isEmpty()) {
             for (String raw : text.substring(1).split("/", -1)) {
-                if (raw.matches(".*~([^01]|$).*")) {
+                if (!escapesWell(raw)) {
                     throw new UsageException("bad JSON pointer '" + text + "': '~' must be followed by 0 or 1");
                 }
                 tokens.add(raw.replace("~1", "/").replace("~0", "~"));
@@ -37,7 +37,7 @@ record JsonPointer(String text, List<String> tokens) {
                     return null;
                 }
                 node = object.get(token);
-            } else if (node instanceof List<?> array && token.matches("0|[1-9]\\d{0,8}")) {
+            } else if (node instanceof List<?> array && isIndex(token)) {
                 int index = Integer.parseInt(token);
                 if (index >= array.size()) {
                     return null;
@@ -48,6 +48,29 @@ record JsonPointer(String text, List<String> tokens) {
             }
         }
         return node;
+    }
+
+    /** Every '~' is followed by 0 or 1. */
+    private static boolean escapesWell(String token) {
+        for (int i = token.indexOf('~'); i >= 0; i = token.indexOf('~', i + 1)) {
+            if (i + 1 == token.length() || token.charAt(i + 1) != '0' && token.charAt(i + 1) != '1') {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    /** An array index: 0, or up to nine digits without a leading zero. */
+    private static boolean isIndex(String token) {
+        if (token.isEmpty() || token.length() > 9 || token.length() > 1 && token.charAt(0) == '0') {
+            return false;
+        }
+        for (int i = 0; i < token.length(); i++) {
+            if (token.charAt(i) < '0' || token.charAt(i) > '9') {
+                return false;
+            }
+        }
+        return true;
     }
 
     @Override

@@ -18,14 +18,14 @@ final class KubernetesFormat implements StatusFormat {
     }
 
     @Override
-    public HealthReport read(Document document) throws NotThisFormat {
+    public DocumentReport read(Document document) throws NotThisFormat {
         String body = document.response().body().strip();
         if (!looksLike(body)) {
             throw new NotThisFormat("neither \"ok\" nor [+]/[-] lines");
         }
         List<Component> components = new ArrayList<>();
         String verdict = body.equalsIgnoreCase("ok") ? "ok" : "";
-        for (String line : body.split("\\R")) {
+        for (String line : lines(body)) {
             String l = line.strip();
             if (l.startsWith("[+]") || l.startsWith("[-]")) {
                 String rest = l.substring(3).strip();
@@ -42,6 +42,21 @@ final class KubernetesFormat implements StatusFormat {
         if (verdict.isEmpty()) {
             verdict = document.response().isSuccess() ? "passed" : "failed";
         }
-        return HealthReport.of(NAME, overall, verdict, components);
+        return DocumentReport.of(NAME, overall, verdict, components);
+    }
+
+    /** The body's lines, split at any line end (\r\n, \n, \r, VT, FF, NEL, U+2028, U+2029). */
+    private static List<String> lines(String body) {
+        List<String> lines = new ArrayList<>();
+        int from = 0;
+        for (int i = 0; i < body.length(); i++) {
+            char c = body.charAt(i);
+            if (c == '\n' || c == 0x0b || c == '\f' || c == '\r' || c == 0x85 || c == 0x2028 || c == 0x2029) {
+                lines.add(body.substring(from, i));
+                from = i + 1;
+            }
+        }
+        lines.add(body.substring(from));
+        return lines;
     }
 }

@@ -24,56 +24,56 @@ final class MicroProfileFormat implements StatusFormat {
     }
 
     static boolean looksLike(Map<String, Object> root) {
-        return Json.array(root.get("checks")) != null
-                && (Json.string(root, "status") != null || Json.string(root, "outcome") != null);
+        return JsonReader.array(root.get("checks")) != null
+                && (JsonReader.string(root, "status") != null || JsonReader.string(root, "outcome") != null);
     }
 
     @Override
-    public HealthReport read(Document document) throws NotThisFormat {
-        Map<String, Object> root = Json.object(document.json());
+    public DocumentReport read(Document document) throws NotThisFormat {
+        Map<String, Object> root = JsonReader.object(document.json());
         if (root == null || !looksLike(root)) {
             throw new NotThisFormat("no \"status\" with a \"checks\" array");
         }
-        String state = Json.string(root, "status") != null ? Json.string(root, "status") : Json.string(root, "outcome");
-        List<Object> checks = Json.array(root.get("checks"));
+        String state = JsonReader.string(root, "status") != null ? JsonReader.string(root, "status") : JsonReader.string(root, "outcome");
+        List<Object> checks = JsonReader.array(root.get("checks"));
         // Vert.x names its procedures "id" and adds "outcome"; MicroProfile uses "name".
         boolean vertx = root.containsKey("outcome");
         for (Object c : checks) {
-            vertx |= Json.string(Json.object(c), "id") != null;
+            vertx |= JsonReader.string(JsonReader.object(c), "id") != null;
         }
         List<Component> components = new ArrayList<>();
         walk("", checks, components);
-        return HealthReport.of(vertx ? VERTX : NAME, map(state), state, components);
+        return DocumentReport.of(vertx ? VERTX : NAME, map(state), state, components);
     }
 
     private static void walk(String prefix, List<Object> checks, List<Component> out) {
         for (Object item : checks) {
-            Map<String, Object> check = Json.object(item);
+            Map<String, Object> check = JsonReader.object(item);
             if (check == null) {
                 continue;
             }
-            String id = Json.string(check, "id");
-            String name = Json.string(check, "name");
+            String id = JsonReader.string(check, "id");
+            String name = JsonReader.string(check, "name");
             String label = prefix + (name != null ? name : id != null ? id : "?");
-            List<Object> nested = Json.array(check.get("checks"));
+            List<Object> nested = JsonReader.array(check.get("checks"));
             if (nested != null && !nested.isEmpty()) {
                 walk(label + "/", nested, out);
                 continue;
             }
-            String state = Json.string(check, "status");
+            String state = JsonReader.string(check, "status");
             state = state == null ? "no status" : state;
             Object data = check.get("data");
-            Map<String, Object> dataObject = Json.object(data);
+            Map<String, Object> dataObject = JsonReader.object(data);
             String detail = "";
             if (dataObject != null) {
                 for (String key : List.of("reason", "cause", "message", "error")) {
                     if (dataObject.get(key) != null) {
-                        detail = Json.brief(dataObject.get(key));
+                        detail = JsonReader.brief(dataObject.get(key));
                         break;
                     }
                 }
                 if (detail.isEmpty() && !dataObject.isEmpty()) {
-                    detail = Json.brief(dataObject);
+                    detail = JsonReader.brief(dataObject);
                 }
             }
             out.add(new Component(label, map(state), state, detail));

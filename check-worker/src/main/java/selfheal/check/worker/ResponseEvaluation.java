@@ -6,10 +6,12 @@ import selfheal.plugin.CheckResult;
 import selfheal.plugin.PerfData;
 import selfheal.plugin.Seconds;
 import selfheal.plugin.Status;
+import selfheal.plugin.SubCheck;
 
 /**
- * Turns one response into check_worker's result: the status document's verdict, then --expect,
- * --string, --regex, --value, --stale and the response-time thresholds, combined by the worst-of rule.
+ * Turns one response into check_worker's result: one part per criterion (the document's verdict, the
+ * response time, --expect, --string, --regex, each --value, each --stale, the document's components, the
+ * response itself), combined by the worst-of rule.
  */
 final class ResponseEvaluation {
 
@@ -25,85 +27,120 @@ final class ResponseEvaluation {
 
     CheckResult evaluate(HttpResponse response) {
         Document document = Document.of(response);
-        HealthReport report = report(document);
-        List<Status> states = new ArrayList<>(List.of(report.status()));
-        List<String> problems = new ArrayList<>();
-        List<String> details = new ArrayList<>();
-        List<PerfData> perf = new ArrayList<>();
-
+        DocumentReport report = report(document);
         double seconds = response.elapsed().toNanos() / 1e9;
-        Status timeState = options.time().evaluate(seconds);
-        states.add(timeState);
-        perf.add(new PerfData("time", Seconds.forPerfData(seconds), "s", options.time(), 0.0, null));
-        if (timeState != Status.OK) {
-            problems.add("response time " + Seconds.text(seconds));
-        }
-        if (!options.expect().isEmpty() && !options.expect().contains(response.code())) {
-            states.add(Status.CRITICAL);
-            problems.add(response.statusLine() + " not in --expect");
-        }
-        if (options.string() != null && !response.body().contains(options.string())) {
-            states.add(Status.CRITICAL);
-            problems.add("string '" + options.string() + "' not found");
-        }
-        if (options.regex() != null && !options.regex().matcher(response.body()).find()) {
-            states.add(Status.CRITICAL);
-            problems.add("pattern '" + options.regex().pattern() + "' not found");
-        }
+        List<SubCheck> parts = new ArrayList<>();
+        parts.add(verdict(report));
+        parts.add(time(seconds));
+        parts.add(expect(response));
+        parts.add(string(response));
+        parts.add(regex(response));
         for (ValueCheck v : options.values()) {
-            Object node = v.pointer().resolve(document.json());
-            Double value = Json.number(node);
-            if (value == null || document.json() == null) {
-                states.add(Status.UNKNOWN);
-                problems.add(document.json() == null ? "no JSON body for " + v.pointer()
-                        : node == null ? "no value at " + v.pointer() : "value at " + v.pointer() + " is not a number");
-                continue;
-            }
-            Status s = v.thresholds().evaluate(value);
-            states.add(s);
-            details.add("[" + s.name() + "] " + v.label() + " = " + PerfData.number(value) + " " + v.unitIn(document.json()));
-            if (s != Status.OK) {
-                problems.add(v.label() + " " + PerfData.number(value));
-            }
-            perf.add(new PerfData(v.label(), value, v.unitIn(document.json()), v.thresholds(), null, null));
+            parts.add(value(v, document.json()));
         }
         for (StaleCheck stale : options.stale()) {
-            try {
-                if (document.json() == null) {
-                    throw new NotThisFormat("no JSON body for --stale " + stale.target());
-                }
-                double age = Seconds.forPeople(stale.ageSeconds(document.json(), now));
-                Status s = stale.thresholds().evaluate(age);
-                states.add(s);
-                details.add("[" + s.name() + "] " + stale.label() + " = " + PerfData.number(age) + " s");
-                if (s != Status.OK) {
-                    problems.add(stale.target() + " stale for " + PerfData.number(age) + " s");
-                }
-                perf.add(new PerfData(stale.label(), age, "s", stale.thresholds(), 0.0, null));
-            } catch (NotThisFormat e) {
-                states.add(Status.UNKNOWN);
-                problems.add(e.getMessage());
-            }
+            parts.add(stale(stale, document.json()));
         }
-        for (Component c : report.components()) {
-            details.add(c.line());
-        }
+        parts.add(components(report));
+        parts.add(response(response, seconds));
+        return new CheckResult(SERVICE, parts);
+    }
 
-        List<String> summary = new ArrayList<>();
-        summary.add(headline(report));
-        summary.addAll(problems);
-        summary.add(response.statusLine() + " in " + Seconds.text(seconds));
+    /** The document's own state (made worse by its components'), and the headline that names the failing ones. */
+    private static SubCheck verdict(DocumentReport report) {
+        return SubCheck.of(report.status(), headline(report));
+    }
+
+    /** -w/-c on the response time, always in perfdata. */
+    private SubCheck time(double seconds) {
+        Status s = options.time().evaluate(seconds);
+        return SubCheck.measured(s, "response time " + Seconds.text(seconds), List.of(),
+                Seconds.perfData(seconds, options.time()));
+    }
+
+    /** --expect: the HTTP status must be one of the codes given. */
+    private SubCheck expect(HttpResponse response) {
+        if (options.expect().isEmpty() || options.expect().contains(response.code())) {
+            return SubCheck.passed();
+        }
+        return SubCheck.of(Status.CRITICAL, response.statusLine() + " not in --expect");
+    }
+
+    /** --string: the body must contain the text. */
+    private SubCheck string(HttpResponse response) {
+        if (options.string() == null || response.body().contains(options.string())) {
+            return SubCheck.passed();
+        }
+        return SubCheck.of(Status.CRITICAL, "string '" + options.string() + "' not found");
+    }
+
+    /** --regex: the body must match. */
+    private SubCheck regex(HttpResponse response) {
+        if (options.regex() == null || options.regex().foundIn(response.body())) {
+            return SubCheck.passed();
+        }
+        return SubCheck.of(Status.CRITICAL, "pattern '" + options.regex() + "' not found");
+    }
+
+    /** One --value: the number at its pointer against its ranges, with a detail line and perfdata. */
+    private static SubCheck value(ValueCheck v, Object json) {
+        Object node = v.pointer().resolve(json);
+        Double value = JsonReader.number(node);
+        if (value == null || json == null) {
+            return SubCheck.of(Status.UNKNOWN, json == null ? "no JSON body for " + v.pointer()
+                    : node == null ? "no value at " + v.pointer() : "value at " + v.pointer() + " is not a number");
+        }
+        Status s = v.thresholds().evaluate(value);
+        String unit = v.unitIn(json);
+        return SubCheck.measured(s, v.label() + " " + PerfData.number(value),
+                List.of("[" + s.name() + "] " + v.label() + " = " + PerfData.number(value) + " " + unit),
+                new PerfData(v.label(), value, unit, v.thresholds(), null, null));
+    }
+
+    /** One --stale: the age of a heartbeat against its ranges, with a detail line and perfdata. */
+    private SubCheck stale(StaleCheck stale, Object json) {
+        double age;
+        try {
+            if (json == null) {
+                throw new NotThisFormat("no JSON body for --stale " + stale.target());
+            }
+            age = Seconds.forPeople(stale.ageSeconds(json, now));
+        } catch (NotThisFormat e) {
+            return SubCheck.of(Status.UNKNOWN, e.getMessage());
+        }
+        Status s = stale.thresholds().evaluate(age);
+        return SubCheck.measured(s, stale.target() + " stale for " + PerfData.number(age) + " s",
+                List.of("[" + s.name() + "] " + stale.label() + " = " + PerfData.number(age) + " s"),
+                new PerfData(stale.label(), age, "s", stale.thresholds(), 0.0, null));
+    }
+
+    /** The document's components, one long-output line each. */
+    private static SubCheck components(DocumentReport report) {
+        List<String> lines = new ArrayList<>();
+        Status worst = Status.OK;
+        for (Component c : report.components()) {
+            lines.add(c.line());
+            worst = worst.worst(c.status());
+        }
+        return new SubCheck(worst, "", lines, List.of());
+    }
+
+    /** The HTTP status and the time it took; with -v the request, with -vv the body too. */
+    private SubCheck response(HttpResponse response, double seconds) {
+        List<String> lines = new ArrayList<>();
         if (options.standard().verbosity() > 0) {
-            details.add("GET " + options.endpoint() + " -> " + response.statusLine() + ", " + (response.contentType().isEmpty() ? "no content type" : response.contentType()) + ", " + response.body().length() + " chars");
+            lines.add("GET " + options.endpoint() + " -> " + response.statusLine() + ", "
+                    + (response.contentType().isEmpty() ? "no content type" : response.contentType()) + ", "
+                    + response.body().length() + " chars");
         }
         if (options.standard().verbosity() > 1) {
-            details.add("body: " + Json.brief(response.body()));
+            lines.add("body: " + JsonReader.brief(response.body()));
         }
-        return new CheckResult(SERVICE, Status.worstOf(states), String.join(", ", summary), perf, details);
+        return new SubCheck(Status.OK, response.statusLine() + " in " + Seconds.text(seconds), lines, List.of());
     }
 
     /** Reads the document in the chosen or detected format; a mismatch is UNKNOWN unless HTTP already says it failed. */
-    private HealthReport report(Document document) {
+    private DocumentReport report(Document document) {
         HttpResponse response = document.response();
         Format format = options.format() == Format.AUTO ? Format.detect(document) : options.format();
         if (options.format() == Format.AUTO && document.jsonError() != null) {
@@ -121,15 +158,15 @@ final class ResponseEvaluation {
         }
     }
 
-    private static HealthReport mismatch(Document document, String why) {
+    private static DocumentReport mismatch(Document document, String why) {
         HttpResponse r = document.response();
         if (!r.isSuccess()) {
-            return HealthReport.of(HttpStatusFormat.NAME, HttpStatusFormat.map(r.code()), r.statusLine(), List.of());
+            return DocumentReport.of(HttpStatusFormat.NAME, HttpStatusFormat.map(r.code()), r.statusLine(), List.of());
         }
-        return HealthReport.of("unreadable", Status.UNKNOWN, why, List.of());
+        return DocumentReport.of("unreadable", Status.UNKNOWN, why, List.of());
     }
 
-    private static String headline(HealthReport report) {
+    private static String headline(DocumentReport report) {
         if (report.format().equals("unreadable")) {
             return report.state();
         }

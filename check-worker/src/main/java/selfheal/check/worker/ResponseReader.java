@@ -6,6 +6,8 @@ import java.io.InputStream;
 import java.net.ProtocolException;
 import java.net.Socket;
 import java.nio.charset.StandardCharsets;
+import selfheal.plugin.Characters;
+import selfheal.plugin.Deadline;
 
 /**
  * Reads one HTTP/1.1 response to a GET, framed as RFC 9112 section 6.3 says: interim 1xx responses
@@ -17,10 +19,12 @@ final class ResponseReader {
 
     /** All header sections of one response together (interim ones included), and separately its trailers. */
     static final int MAX_HEADER = 64 * 1024;
+    /** How much of a malformed line a message quotes. */
+    private static final int MAX_QUOTED = 80;
 
     private final InputStream in;
     private final Socket socket;
-    private final long deadline;
+    private final Deadline deadline;
     private final byte[] buffer = new byte[8192];
     private int position;
     private int limit;
@@ -33,9 +37,9 @@ final class ResponseReader {
 
     /**
      * @param socket whose timeout is set before each read (the TLS socket for https)
-     * @param deadline System.nanoTime() by which the whole response must have arrived
+     * @param deadline by which the whole response must have arrived
      */
-    ResponseReader(InputStream in, Socket socket, long deadline) {
+    ResponseReader(InputStream in, Socket socket, Deadline deadline) {
         this.in = in;
         this.socket = socket;
         this.deadline = deadline;
@@ -59,7 +63,7 @@ final class ResponseReader {
             body = new byte[0];
         } else if (transferEncoding != null) {
             if (!"chunked".equalsIgnoreCase(transferEncoding)) {
-                throw new ProtocolException("unsupported Transfer-Encoding '" + printable(transferEncoding) + "'");
+                throw new ProtocolException("unsupported Transfer-Encoding '" + Characters.printable(transferEncoding, MAX_QUOTED) + "'");
             }
             body = chunked();
         } else if (contentLength != null) {
@@ -86,7 +90,7 @@ final class ResponseReader {
                 && digit(line, 7) && line.charAt(8) == ' ' && line.charAt(9) >= '1' && line.charAt(9) <= '5'
                 && digit(line, 10) && digit(line, 11) && (line.length() == 12 || line.charAt(12) == ' ');
         if (!ok) {
-            throw new ProtocolException("malformed status line '" + printable(line) + "'");
+            throw new ProtocolException("malformed status line '" + Characters.printable(line, MAX_QUOTED) + "'");
         }
         return (line.charAt(9) - '0') * 100 + (line.charAt(10) - '0') * 10 + (line.charAt(11) - '0');
     }
@@ -102,7 +106,7 @@ final class ResponseReader {
         for (String line; !(line = readLine(true)).isEmpty(); ) {
             if (line.charAt(0) == ' ' || line.charAt(0) == '\t') {
                 if (name == null) {
-                    throw new ProtocolException("malformed header line '" + printable(line) + "'");
+                    throw new ProtocolException("malformed header line '" + Characters.printable(line, MAX_QUOTED) + "'");
                 }
                 value.append(' ').append(line.trim());
                 continue;
@@ -110,7 +114,7 @@ final class ResponseReader {
             keep(name, value);
             int colon = line.indexOf(':');
             if (colon <= 0 || line.charAt(colon - 1) == ' ' || line.charAt(colon - 1) == '\t') {
-                throw new ProtocolException("malformed header line '" + printable(line) + "'");
+                throw new ProtocolException("malformed header line '" + Characters.printable(line, MAX_QUOTED) + "'");
             }
             name = line.substring(0, colon);
             value.setLength(0);
@@ -133,8 +137,8 @@ final class ResponseReader {
             for (String part : v.split(",")) {
                 String length = part.trim();
                 if (contentLength != null && !contentLength.equals(length)) {
-                    throw new ProtocolException("differing Content-Length values '" + printable(contentLength)
-                            + "' and '" + printable(length) + "'");
+                    throw new ProtocolException("differing Content-Length values '" + Characters.printable(contentLength, MAX_QUOTED)
+                            + "' and '" + Characters.printable(length, MAX_QUOTED) + "'");
                 }
                 contentLength = length;
             }
@@ -150,7 +154,7 @@ final class ResponseReader {
         for (int i = 0; i < text.length(); i++) {
             char c = text.charAt(i);
             if (c < '0' || c > '9') {
-                throw new ProtocolException("malformed Content-Length '" + printable(text) + "'");
+                throw new ProtocolException("malformed Content-Length '" + Characters.printable(text, MAX_QUOTED) + "'");
             }
             n = Math.min(n * 10 + (c - '0'), HttpProbe.MAX_BODY + 1L);
         }
@@ -199,7 +203,7 @@ final class ResponseReader {
             }
             // After the hex size: nothing, or whitespace and/or a ';' chunk extension, which is ignored.
             if (end == 0 || end < line.length() && line.charAt(end) != ';' && line.charAt(end) != ' ' && line.charAt(end) != '\t') {
-                throw new ProtocolException("malformed chunk size line '" + printable(line) + "'");
+                throw new ProtocolException("malformed chunk size line '" + Characters.printable(line, MAX_QUOTED) + "'");
             }
             if (size == 0) {
                 break;
@@ -260,7 +264,7 @@ final class ResponseReader {
 
     /** Refills the buffer, first bounding the read by the time left; false at the end of the stream. */
     private boolean fill() throws IOException {
-        socket.setSoTimeout(HttpProbe.millisLeft(deadline));
+        socket.setSoTimeout(deadline.millisLeft());
         int n = in.read(buffer);
         if (n < 0) {
             return false;
@@ -268,15 +272,5 @@ final class ResponseReader {
         position = 0;
         limit = n;
         return true;
-    }
-
-    /** At most 80 characters of server text, control characters and non-ASCII as '?', for one output line. */
-    static String printable(String text) {
-        StringBuilder b = new StringBuilder();
-        for (int i = 0; i < text.length() && i < 80; i++) {
-            char c = text.charAt(i);
-            b.append(c < 0x20 || c > 0x7e ? '?' : c);
-        }
-        return text.length() > 80 ? b.append("...").toString() : b.toString();
     }
 }

@@ -25,39 +25,39 @@ final class SpringBootFormat implements StatusFormat {
     }
 
     @Override
-    public HealthReport read(Document document) throws NotThisFormat {
-        Map<String, Object> root = Json.object(document.json());
-        String state = Json.topLevelStatus(root);
+    public DocumentReport read(Document document) throws NotThisFormat {
+        Map<String, Object> root = JsonReader.object(document.json());
+        String state = JsonReader.topLevelStatus(root);
         List<Component> components = new ArrayList<>();
         walk("", root, components);
-        return HealthReport.of(NAME, map(state), state, components);
+        return DocumentReport.of(NAME, map(state), state, components);
     }
 
     private static void walk(String path, Map<String, Object> node, List<Component> out) {
         Map<String, Object> children = children(node);
         if (children.isEmpty()) {
             if (!path.isEmpty()) {
-                out.add(new Component(path, map(Json.string(node, "status")), Json.string(node, "status"), detail(node)));
+                out.add(new Component(path, map(JsonReader.string(node, "status")), JsonReader.string(node, "status"), detail(node)));
             }
             return;
         }
         for (Map.Entry<String, Object> child : children.entrySet()) {
-            walk(path.isEmpty() ? child.getKey() : path + "/" + child.getKey(), Json.object(child.getValue()), out);
+            walk(path.isEmpty() ? child.getKey() : path + "/" + child.getKey(), JsonReader.object(child.getValue()), out);
         }
     }
 
     /** The sub-components of a node: entries of components/details (or the node itself) that have a status. */
     private static Map<String, Object> children(Map<String, Object> node) {
-        Map<String, Object> container = Json.object(node.get("components"));
+        Map<String, Object> container = JsonReader.object(node.get("components"));
         if (container == null) {
-            container = Json.object(node.get("details"));
+            container = JsonReader.object(node.get("details"));
         }
         if (container == null) {
             container = node;
         }
         Map<String, Object> children = new TreeMap<>();
         for (Map.Entry<String, Object> entry : container.entrySet()) {
-            if (Json.string(Json.object(entry.getValue()), "status") != null) {
+            if (JsonReader.string(JsonReader.object(entry.getValue()), "status") != null) {
                 children.put(entry.getKey(), entry.getValue());
             }
         }
@@ -65,11 +65,11 @@ final class SpringBootFormat implements StatusFormat {
     }
 
     private static String detail(Map<String, Object> node) {
-        Map<String, Object> details = Json.object(node.get("details"));
+        Map<String, Object> details = JsonReader.object(node.get("details"));
         if (details == null) {
             return "";
         }
         Object error = details.get("error");
-        return error != null ? Json.brief(error) : Json.brief(details);
+        return error != null ? JsonReader.brief(error) : JsonReader.brief(details);
     }
 }

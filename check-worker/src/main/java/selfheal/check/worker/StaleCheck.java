@@ -2,8 +2,6 @@ package selfheal.check.worker;
 
 import java.time.Duration;
 import java.time.Instant;
-import java.time.OffsetDateTime;
-import java.time.format.DateTimeParseException;
 import java.util.List;
 import java.util.Map;
 import selfheal.plugin.Thresholds;
@@ -42,15 +40,15 @@ record StaleCheck(String target, JsonPointer pointer, String label, Thresholds t
                 throw new NotThisFormat("no value at " + target);
             }
         } else {
-            Map<String, Object> root = Json.object(document);
-            Map<String, Object> checks = root == null ? null : Json.object(root.get("checks"));
-            List<Object> entries = Json.array(checks == null ? null : checks.get(target));
-            Map<String, Object> entry = entries == null || entries.isEmpty() ? null : Json.object(entries.get(0));
+            Map<String, Object> root = JsonReader.object(document);
+            Map<String, Object> checks = root == null ? null : JsonReader.object(root.get("checks"));
+            List<Object> entries = JsonReader.array(checks == null ? null : checks.get(target));
+            Map<String, Object> entry = entries == null || entries.isEmpty() ? null : JsonReader.object(entries.get(0));
             if (entry == null) {
                 throw new NotThisFormat("no check " + target + " in the response");
             }
             value = entry.get("time");
-            if (value == null && "s".equals(Json.string(entry, "observedUnit"))) {
+            if (value == null && "s".equals(JsonReader.string(entry, "observedUnit"))) {
                 value = entry.get("observedValue");
             }
             if (value == null) {
@@ -69,10 +67,10 @@ record StaleCheck(String target, JsonPointer pointer, String label, Thresholds t
     }
 
     private Instant parseInstant(String text) throws NotThisFormat {
-        try {
-            return OffsetDateTime.parse(text).toInstant();
-        } catch (DateTimeParseException e) {
-            throw new NotThisFormat(target + " time '" + Json.brief(text) + "' is not an RFC 3339 timestamp");
+        Instant instant = Rfc3339.parse(text);
+        if (instant == null) {
+            throw new NotThisFormat(target + " time '" + JsonReader.brief(text) + "' is not an RFC 3339 timestamp");
         }
+        return instant;
     }
 }

@@ -3,5 +3,5 @@ package selfheal.check.worker;
 /** Reads one kind of status document into a report. */
 @FunctionalInterface
 interface StatusFormat {
-    HealthReport read(Document document) throws NotThisFormat;
+    DocumentReport read(Document document) throws NotThisFormat;
 }

@@ -34,7 +34,7 @@ record ValueCheck(JsonPointer pointer, String label, Thresholds thresholds, Stri
     }
 
     static void checkLabel(String option, String text, String label) throws UsageException {
-        if (label.isBlank() || label.matches(".*['=|\\p{Cntrl}].*")) {
+        if (!PerfData.isLabel(label)) {
             throw new UsageException("bad " + option + " '" + text + "': a label may not be empty or contain ' = |");
         }
     }
@@ -46,8 +46,8 @@ record ValueCheck(JsonPointer pointer, String label, Thresholds thresholds, Stri
         }
         var t = pointer.tokens();
         if (!t.isEmpty() && t.get(t.size() - 1).equals("observedValue")) {
-            Map<String, Object> parent = Json.object(new JsonPointer("", t.subList(0, t.size() - 1)).resolve(document));
-            return PerfData.unitOrNone(Json.string(parent, "observedUnit"));
+            Map<String, Object> parent = JsonReader.object(new JsonPointer("", t.subList(0, t.size() - 1)).resolve(document));
+            return PerfData.unitOrNone(JsonReader.string(parent, "observedUnit"));
         }
         return "";
     }

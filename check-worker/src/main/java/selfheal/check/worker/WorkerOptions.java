@@ -8,8 +8,6 @@ import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
-import java.util.regex.Pattern;
-import java.util.regex.PatternSyntaxException;
 import org.apache.commons.cli.CommandLine;
 import org.apache.commons.cli.Option;
 import org.apache.commons.cli.Options;
@@ -27,7 +25,7 @@ record WorkerOptions(
         List<Map.Entry<String, String>> headers,
         Set<Integer> expect,
         String string,
-        Pattern regex,
+        BodyRegex regex,
         Thresholds time,
         Format format,
         List<ValueCheck> values,
@@ -90,14 +88,7 @@ record WorkerOptions(
                 expect.add(Integer.parseInt(code.trim()));
             }
         }
-        Pattern regex = null;
-        if (cmd.hasOption("r")) {
-            try {
-                regex = Pattern.compile(cmd.getOptionValue("r"));
-            } catch (PatternSyntaxException e) {
-                throw new UsageException("bad --regex '" + cmd.getOptionValue("r") + "': " + e.getDescription());
-            }
-        }
+        BodyRegex regex = cmd.hasOption("r") ? BodyRegex.parse(cmd.getOptionValue("r")) : null;
         List<ValueCheck> valueChecks = new ArrayList<>();
         for (String v : values(cmd, "value")) {
             valueChecks.add(ValueCheck.parse(v));
@@ -119,7 +110,7 @@ record WorkerOptions(
     private static final String[] FRAMING_HEADERS = {"Connection", "Content-Length", "Transfer-Encoding", "TE",
         "Trailer", "Upgrade", "Keep-Alive", "Expect"};
 
-    /** An RFC 9110 token: loops, not a regex, on the check path (CheckWorker.run says why). */
+    /** An RFC 9110 token. */
     private static boolean isToken(String name) {
         for (int i = 0; i < name.length(); i++) {
             char c = name.charAt(i);

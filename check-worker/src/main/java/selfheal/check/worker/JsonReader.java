@@ -4,8 +4,8 @@ import java.util.List;
 import java.util.Map;
 
 /** Small typed reads on parsed JSON, so readers need no casts. */
-final class Json {
-    private Json() {
+final class JsonReader {
+    private JsonReader() {
     }
 
     @SuppressWarnings("unchecked")
@@ -40,7 +40,6 @@ final class Json {
         String text = node instanceof String s ? s
                 : node instanceof java.util.Map<?, ?> || node instanceof List<?> ? com.grack.nanojson.JsonWriter.string(node)
                 : String.valueOf(node);
-        text = text.replaceAll("\\s+", " ");
-        return text.length() > 200 ? text.substring(0, 197) + "..." : text;
+        return selfheal.plugin.Characters.oneLine(text, 200);
     }
 }

@@ -11,20 +11,20 @@ import selfheal.plugin.Status;
  * @param state the document's overall word, e.g. "pass", "UP"
  * @param status the overall status: the document's own, made worse by any component's
  */
-record HealthReport(String format, Status status, String state, List<Component> components) {
+record DocumentReport(String format, Status status, String state, List<Component> components) {
 
-    HealthReport {
+    DocumentReport {
         components = List.copyOf(components);
     }
 
     /** Combines the document's overall status with its components' by the worst-of rule. */
-    static HealthReport of(String format, Status overall, String state, List<Component> components) {
+    static DocumentReport of(String format, Status overall, String state, List<Component> components) {
         List<Status> all = new ArrayList<>();
         all.add(overall);
         for (Component c : components) {
             all.add(c.status());
         }
-        return new HealthReport(format, Status.worstOf(all), state, components);
+        return new DocumentReport(format, Status.worstOf(all), state, components);
     }
 
     List<Component> failing() {
