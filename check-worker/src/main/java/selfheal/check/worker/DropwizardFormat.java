@@ -9,7 +9,8 @@ import selfheal.plugin.Status;
 /**
  * The Dropwizard / Metrics health-check servlet: an object of {@code {"name": {"healthy": bool,
  * "message": ..., "error": {...}}}}. It answers 500 when a check is unhealthy, 501 when none is
- * registered, or always 200 when so configured, so the body decides, never the HTTP status.
+ * registered, or always 200 when so configured, so the body decides; only a 4xx or 5xx beside a healthy
+ * body makes the result worse (ResponseEvaluation), and the 501 of "none registered" stays UNKNOWN.
  */
 final class DropwizardFormat implements StatusFormat {
 
@@ -25,6 +26,11 @@ final class DropwizardFormat implements StatusFormat {
             }
         }
         return true;
+    }
+
+    /** The report of {@code {}}: no checks registered, which the servlet answers with 501. */
+    static boolean noneRegistered(DocumentReport report) {
+        return report.format().equals(NAME) && report.components().isEmpty();
     }
 
     @Override

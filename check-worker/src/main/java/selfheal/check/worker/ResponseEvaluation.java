@@ -31,6 +31,7 @@ final class ResponseEvaluation {
         double seconds = response.elapsed().toNanos() / 1e9;
         List<SubCheck> parts = new ArrayList<>();
         parts.add(verdict(report));
+        parts.add(httpStatus(response, report));
         parts.add(time(seconds));
         parts.add(expect(response));
         parts.add(string(response));
@@ -49,6 +50,21 @@ final class ResponseEvaluation {
     /** The document's own state (made worse by its components'), and the headline that names the failing ones. */
     private static SubCheck verdict(DocumentReport report) {
         return SubCheck.of(report.status(), headline(report));
+    }
+
+    /**
+     * The HTTP status beside a status document: a 4xx is at least WARNING and a 5xx at least CRITICAL, as
+     * check_http judges them, whatever the document claims (an endpoint that errors while saying it is healthy
+     * is at fault). Said only when it is worse than the document; Dropwizard's 501 for "none registered" is
+     * that format's own way of saying UNKNOWN.
+     */
+    private static SubCheck httpStatus(HttpResponse response, DocumentReport report) {
+        Status http = HttpStatusFormat.map(response.code());
+        boolean errorCode = response.code() >= 400 && response.code() < 600;
+        if (!errorCode || report.status().worst(http) == report.status() || DropwizardFormat.noneRegistered(report)) {
+            return SubCheck.passed();
+        }
+        return SubCheck.of(http, "HTTP status is a " + (response.code() >= 500 ? "server" : "client") + " error");
     }
 
     /** -w/-c on the response time, always in perfdata. */

@@ -51,6 +51,11 @@ class CheckWorkerTest {
                 .route("/health/pass", 200, "application/health+json", HEALTH_PASS)
                 .route("/health/warn", 200, "application/health+json", HEALTH_WARN)
                 .route("/health/fail", 503, "application/health+json", HEALTH_FAIL)
+                .route("/health/pass-500", 500, "application/health+json", HEALTH_PASS)
+                .route("/health/pass-404", 404, "application/health+json", HEALTH_PASS)
+                .route("/health/warn-503", 503, "application/health+json", HEALTH_WARN)
+                .route("/spring/up-503", 503, "application/json", "{\"status\":\"UP\"}")
+                .route("/dropwizard/healthy-500", 500, "application/json", "{\"db\":{\"healthy\":true}}")
                 .route("/health/as-html", 200, "text/html", HEALTH_PASS)
                 .route("/spring/up", 200, "application/vnd.spring-boot.actuator.v3+json", """
                         {"status":"UP","components":{"db":{"status":"UP","details":{"database":"H2"}},"diskSpace":{"status":"UP"}}}""")
@@ -151,6 +156,11 @@ class CheckWorkerTest {
         /health/pass            # 0 # WORKER OK - health+json pass, 2 checks, HTTP 200 OK in T s | 'time'=Ts;;;0
         /health/warn            # 1 # WORKER WARNING - health+json warn, failing: queue:depth (warn), HTTP 200 OK in T s | 'time'=Ts;;;0
         /health/fail            # 2 # WORKER CRITICAL - health+json fail, failing: output (fail), worker:heartbeat (fail), HTTP 503 Service Unavailable in T s | 'time'=Ts;;;0
+        /health/pass-500        # 2 # WORKER CRITICAL - health+json pass, 2 checks, HTTP status is a server error, HTTP 500 Internal Server Error in T s | 'time'=Ts;;;0
+        /health/pass-404        # 1 # WORKER WARNING - health+json pass, 2 checks, HTTP status is a client error, HTTP 404 Not Found in T s | 'time'=Ts;;;0
+        /health/warn-503        # 2 # WORKER CRITICAL - health+json warn, failing: queue:depth (warn), HTTP status is a server error, HTTP 503 Service Unavailable in T s | 'time'=Ts;;;0
+        /spring/up-503          # 2 # WORKER CRITICAL - spring-boot UP, HTTP status is a server error, HTTP 503 Service Unavailable in T s | 'time'=Ts;;;0
+        /dropwizard/healthy-500 # 2 # WORKER CRITICAL - dropwizard healthy, 1 check, HTTP status is a server error, HTTP 500 Internal Server Error in T s | 'time'=Ts;;;0
         /health/as-html         # 0 # WORKER OK - health+json pass, 2 checks, HTTP 200 OK in T s | 'time'=Ts;;;0
         /spring/up              # 0 # WORKER OK - spring-boot UP, 2 checks, HTTP 200 OK in T s | 'time'=Ts;;;0
         /spring/custom          # 1 # WORKER WARNING - spring-boot UP, failing: mail (UNKNOWN), queue (DEGRADED), HTTP 200 OK in T s | 'time'=Ts;;;0
