@@ -255,9 +255,10 @@ class StatusEndpointTest {
 
         assertEquals(InetAddress.getLoopbackAddress(), endpoint.address().getAddress());
         Thread.getAllStackTraces().keySet().stream()
-                .filter(t -> t.getName().startsWith("worker-status") || t.getName().startsWith("HTTP-Dispatcher"))
+                .filter(t -> t.getName().startsWith("worker-status"))
                 .forEach(t -> assertTrue(t.isDaemon(), t.getName() + " is not a daemon thread"));
-        assertTrue(Thread.getAllStackTraces().keySet().stream().anyMatch(t -> t.getName().startsWith("HTTP-Dispatcher")));
+        assertTrue(Thread.getAllStackTraces().keySet().stream()
+                .anyMatch(t -> t.getName().startsWith("worker-status-http-accept")));
     }
 
     @Test
