@@ -7,6 +7,7 @@ import java.io.InputStream;
 import java.net.URI;
 import java.net.URISyntaxException;
 import java.nio.charset.StandardCharsets;
+import java.util.List;
 import java.util.regex.Pattern;
 
 /**
@@ -69,7 +70,17 @@ record RequestHead(String method, URI uri, String protocol, Headers headers) {
 
     /** Whether the client wants the connection kept open after this request, and it can be. */
     boolean keepAlive() {
-        return protocol.equals("HTTP/1.1") && !hasBody() && !"close".equalsIgnoreCase(headers.getFirst("Connection"));
+        if (!protocol.equals("HTTP/1.1") || hasBody()) {
+            return false;
+        }
+        for (String options : headers.getOrDefault("Connection", List.of())) {
+            for (String option : options.split(",")) {
+                if (option.strip().equalsIgnoreCase("close")) {
+                    return false;
+                }
+            }
+        }
+        return true;
     }
 
     /** Whether a body follows this head; it is never read, so the connection cannot carry another request. */

@@ -193,12 +193,9 @@ public final class StatusEndpoint implements Closeable {
         send(exchange, code, text.getBytes(StandardCharsets.UTF_8));
     }
 
+    // For HEAD the server writes the same headers, Content-Length included, and no body.
     private static void send(HttpExchange exchange, int code, byte[] body) throws IOException {
-        if (exchange.getRequestMethod().equals("HEAD")) {
-            exchange.sendResponseHeaders(code, -1);
-            return;
-        }
-        exchange.sendResponseHeaders(code, body.length);
+        exchange.sendResponseHeaders(code, body.length == 0 ? -1 : body.length);
         try (OutputStream out = exchange.getResponseBody()) {
             out.write(body);
         }

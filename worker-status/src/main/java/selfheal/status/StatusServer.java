@@ -35,6 +35,7 @@ final class StatusServer implements Closeable {
     private static final int TICK_MS = 100;
     // Deep enough that a burst of connections waits in the kernel, not in SYN retries, while threads start.
     private static final int BACKLOG = 1024;
+    private static final int LINGER_BYTES = 64 * 1024;
 
     private final ServerSocket listener;
     private final StatusExchange.Context context;
@@ -127,7 +128,14 @@ final class StatusServer implements Closeable {
             }
             connections.add(connection);
         }
-        connection.thread.start();
+        try {
+            connection.thread.start();
+        } catch (OutOfMemoryError noThread) { // "unable to create native thread": refuse this one, keep accepting
+            connection.abort();
+            synchronized (connections) {
+                connections.remove(connection);
+            }
+        }
     }
 
     private boolean evictLongestWaiting() {
@@ -185,27 +193,30 @@ final class StatusServer implements Closeable {
             try (socket) {
                 InputStream in = new BufferedInputStream(socket.getInputStream());
                 OutputStream out = socket.getOutputStream();
-                boolean keepAlive = true;
-                while (keepAlive && !closed) {
+                while (!closed) {
                     waitingFrom = System.nanoTime();
                     RequestHead head;
                     try {
                         head = RequestHead.read(in);
                     } catch (RequestHead.Malformed e) {
                         out.write(StatusExchange.refusal(400, "bad request: " + e.getMessage() + "\n"));
+                        finish(in);
                         return;
                     }
                     if (head == null) {
                         return;
                     }
-                    keepAlive = head.keepAlive();
+                    boolean keepAlive = head.keepAlive();
                     byte[] answer = answer(head, keepAlive);
                     if (answer == null) {
                         return;
                     }
                     waitingFrom = System.nanoTime();
                     out.write(answer);
-                    out.flush();
+                    if (!keepAlive) {
+                        finish(in);
+                        return;
+                    }
                 }
             } catch (IOException | RuntimeException gone) {
                 // the client left, was too slow, or the answer failed: the connection is closed either way
@@ -213,6 +224,19 @@ final class StatusServer implements Closeable {
                 synchronized (connections) {
                     connections.remove(this);
                 }
+            }
+        }
+
+        /**
+         * Ends the connection after a last answer so that the client gets all of it: closing with unread bytes
+         * from the client (a body, the rest of a bad head) would reset the connection and could lose the answer.
+         * Discards what the client still sends, up to {@value #LINGER_BYTES} bytes, under the same deadline.
+         */
+        private void finish(InputStream in) throws IOException {
+            socket.shutdownOutput();
+            byte[] discard = new byte[4096];
+            for (int total = 0, n; total < LINGER_BYTES && (n = in.read(discard)) >= 0; total += n) {
+                // until the client closes too
             }
         }
 

@@ -208,6 +208,7 @@ class StatusEndpointTest {
     void headAnswersTheSameStatusAndHeadersWithoutABody() throws IOException {
         start(StatusEndpoint.builder("foo").heartbeatLimits(new HeartbeatLimits(null, Duration.ofSeconds(1))));
         Http passing = Http.request("HEAD", endpoint.uri());
+        Http got = Http.get(endpoint.uri());
         clock.advance(Duration.ofSeconds(2));
         Http failing = Http.request("HEAD", endpoint.uri());
 
@@ -215,6 +216,7 @@ class StatusEndpointTest {
         assertEquals("", passing.body());
         assertEquals("application/health+json", passing.header("Content-Type"));
         assertEquals("no-store", passing.header("Cache-Control"));
+        assertEquals(got.header("Content-Length"), passing.header("Content-Length"));
         assertEquals(503, failing.code());
         assertEquals("", failing.body());
     }
@@ -273,6 +275,17 @@ class StatusEndpointTest {
         assertTrue(answer.startsWith("HTTP/1.1 405 Method Not Allowed\r\n"), answer);
         assertTrue(answer.contains("\r\nConnection: close\r\n"), answer);
         assertEquals(1, answer.lines().filter(l -> l.startsWith("HTTP/")).count(), answer);
+    }
+
+    @Test
+    void aLargeUnreadBodyStillGetsTheWholeAnswer() throws IOException {
+        start(StatusEndpoint.builder("foo"));
+
+        String answer = Http.raw(endpoint.address(),
+                "POST /health HTTP/1.1\r\nContent-Length: 40000\r\n\r\n" + "x".repeat(40_000), 5000);
+
+        assertTrue(answer.startsWith("HTTP/1.1 405 Method Not Allowed\r\n"), answer);
+        assertTrue(answer.endsWith("method POST not allowed: use GET or HEAD\n"), answer);
     }
 
     @Test
