@@ -142,7 +142,8 @@ class SlowClientsTest {
         }
         long millis = (System.nanoTime() - since) / 1_000_000;
 
-        assertTrue(millis >= timeout, "closed after " + millis + " ms, before the " + timeout + " ms timeout");
+        // 100 ms of slack below: the endpoint starts its clock when its last answer is written, not when it is read
+        assertTrue(millis >= timeout - 100, "closed after " + millis + " ms, before the " + timeout + " ms timeout");
         assertTrue(millis < timeout + 1500, "closed after " + millis + " ms, long after the " + timeout + " ms timeout");
     }
 
