@@ -141,9 +141,12 @@ final class StatusServer implements Closeable {
     private boolean evictLongestWaiting() {
         long now = System.nanoTime();
         Connection longest = null;
+        long longestWait = -1;
         for (Connection c : connections) {
-            if (c.waitingSince(now) >= 0 && (longest == null || c.waitingSince(now) > longest.waitingSince(now))) {
+            long wait = c.waitingSince(now);
+            if (wait > longestWait) {
                 longest = c;
+                longestWait = wait;
             }
         }
         if (longest == null) {

@@ -1,10 +1,12 @@
 package selfheal.status;
 
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.io.IOException;
 import java.net.Socket;
 import java.net.SocketException;
+import java.net.SocketTimeoutException;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
@@ -45,6 +47,10 @@ class SlowClientsTest {
         stall(50, "G");
 
         assertAnswersInTime();
+        for (Socket client : clients) { // answered while all fifty were still connected
+            client.setSoTimeout(10);
+            assertThrows(SocketTimeoutException.class, () -> client.getInputStream().read());
+        }
     }
 
     @Test
