@@ -3,6 +3,7 @@ package selfheal.status;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import com.sun.net.httpserver.Filter;
 import java.io.IOException;
 import java.net.Socket;
 import java.net.SocketException;
@@ -10,6 +11,7 @@ import java.net.SocketTimeoutException;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.CountDownLatch;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
@@ -85,6 +87,30 @@ class SlowClientsTest {
         stall(4, request.repeat(20_000)); // pipelined: far more answers than the socket buffers hold
         sleep(1000);
 
+        assertAnswersInTime();
+    }
+
+    @Test
+    void whenEveryConnectionIsBeingAnsweredANewOneIsClosedAtOnceAndNothingPilesUp() throws Exception {
+        CountDownLatch release = new CountDownLatch(1);
+        endpoint = StatusEndpoint.builder("foo").filter(Filter.beforeHandler("hold", exchange -> {
+            try {
+                release.await(); // a filter stuck until released: every request waits
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        })).start();
+        stall(StatusEndpoint.MAX_CONNECTIONS, "GET /health HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n");
+
+        long started = System.nanoTime();
+        String refused = Http.raw(endpoint.address(), "GET /health HTTP/1.1\r\n\r\n", 2000);
+        long millis = (System.nanoTime() - started) / 1_000_000;
+        release.countDown();
+
+        assertTrue(refused.equals("connection closed without an answer") || refused.startsWith("connection failed"),
+                refused);
+        assertTrue(millis < ANSWER_WITHIN_MS, "refused after " + millis + " ms");
+        sleep(500); // the held requests are answered, and their connections wait on their clients again
         assertAnswersInTime();
     }
 
