@@ -2,11 +2,9 @@ package selfheal.status;
 
 import com.sun.net.httpserver.Filter;
 import com.sun.net.httpserver.HttpExchange;
-import com.sun.net.httpserver.HttpServer;
 import java.io.Closeable;
 import java.io.IOException;
 import java.io.OutputStream;
-import java.io.UncheckedIOException;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.URI;
@@ -18,9 +16,6 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
-import java.util.concurrent.ArrayBlockingQueue;
-import java.util.concurrent.ThreadPoolExecutor;
-import java.util.concurrent.TimeUnit;
 import java.util.function.Supplier;
 import java.util.regex.Pattern;
 
@@ -31,7 +26,8 @@ import java.util.regex.Pattern;
  * <p>The endpoint reports a {@value #HEARTBEAT_CHECK} check whose {@code observedValue} is the age in seconds of
  * the last {@link #heartbeat()} and whose {@code time} is that heartbeat's instant, plus every registered
  * check. It answers 200 for pass and warn, 503 for fail, {@code Cache-Control: no-store}, GET and HEAD only.
- * All its threads are daemon threads and both thread pools are bounded; each check runs under a timeout.
+ * All its threads are daemon threads, connections and check threads are bounded, each check runs under a
+ * timeout, and a client that stalls is closed after 2 s without holding up any answer.
  *
  * <pre>{@code
  * try (StatusEndpoint status = StatusEndpoint.builder("foo").port(8081).start()) {
@@ -49,6 +45,11 @@ public final class StatusEndpoint implements Closeable {
     /** The media type of every health answer. */
     public static final String MEDIA_TYPE = "application/health+json";
 
+    /** How long a client may take to send a request head, or to take an answer; also the keep-alive time. */
+    static final Duration CLIENT_TIMEOUT = Duration.ofSeconds(2);
+    /** The most connections open at once; see {@link StatusServer} for what happens beyond. */
+    static final int MAX_CONNECTIONS = 64;
+
     // {componentName}:{measurementName}; the draft forbids a colon inside either part.
     private static final Pattern CHECK_NAME = Pattern.compile("[^:\\p{Cntrl}\\s]+(:[^:\\p{Cntrl}\\s]+)?");
 
@@ -59,8 +60,7 @@ public final class StatusEndpoint implements Closeable {
     private final Heartbeat heartbeat;
     private final CheckRunner checks;
     private final Map<String, HealthCheck> registered = new LinkedHashMap<>();
-    private final ThreadPoolExecutor httpThreads;
-    private final HttpServer server;
+    private final StatusServer server;
 
     private StatusEndpoint(Builder b) throws IOException {
         this.serviceId = b.serviceId;
@@ -69,21 +69,15 @@ public final class StatusEndpoint implements Closeable {
         this.clock = b.clock;
         this.heartbeat = b.heartbeat ? new Heartbeat(b.clock, b.heartbeatLimits) : null;
         this.checks = new CheckRunner(b.checkThreads, b.checkTimeout);
-        // A full queue makes the HTTP server close the new connection at once: overload never piles up.
-        this.httpThreads = new ThreadPoolExecutor(b.httpThreads, b.httpThreads, 30, TimeUnit.SECONDS,
-                new ArrayBlockingQueue<>(b.httpThreads * 16), new DaemonThreads("worker-status-http"));
-        httpThreads.allowCoreThreadTimeOut(true);
         try {
-            this.server = HttpServer.create(new InetSocketAddress(b.bindAddress, b.port), 16);
+            this.server = new StatusServer(new InetSocketAddress(b.bindAddress, b.port),
+                    new StatusExchange.Context(this::handle, b.filters), CLIENT_TIMEOUT, MAX_CONNECTIONS,
+                    b.httpThreads);
         } catch (IOException e) {
             checks.close();
-            httpThreads.shutdownNow();
             throw new IOException("cannot listen on " + b.bindAddress.getHostAddress() + ":" + b.port + ": "
                     + e.getMessage(), e);
         }
-        server.setExecutor(httpThreads);
-        server.createContext("/", this::handle).getFilters().addAll(b.filters);
-        startOnDaemonThread(server);
     }
 
     /** Starts building an endpoint for the worker {@code serviceId} (also each check's {@code componentId}). */
@@ -138,7 +132,7 @@ public final class StatusEndpoint implements Closeable {
 
     /** The address and port the endpoint listens on (the real port when built with port 0). */
     public InetSocketAddress address() {
-        return server.getAddress();
+        return server.address();
     }
 
     /** The URL of the health document, for example {@code http://127.0.0.1:8081/health}. */
@@ -151,8 +145,7 @@ public final class StatusEndpoint implements Closeable {
     /** Stops listening at once and stops every thread of the endpoint. */
     @Override
     public void close() {
-        server.stop(0);
-        httpThreads.shutdownNow();
+        server.close();
         checks.close();
     }
 
@@ -200,27 +193,11 @@ public final class StatusEndpoint implements Closeable {
         send(exchange, code, text.getBytes(StandardCharsets.UTF_8));
     }
 
+    // For HEAD the server writes the same headers, Content-Length included, and no body.
     private static void send(HttpExchange exchange, int code, byte[] body) throws IOException {
-        if (exchange.getRequestMethod().equals("HEAD")) {
-            exchange.sendResponseHeaders(code, -1);
-            return;
-        }
-        exchange.sendResponseHeaders(code, body.length);
+        exchange.sendResponseHeaders(code, body.length == 0 ? -1 : body.length);
         try (OutputStream out = exchange.getResponseBody()) {
             out.write(body);
-        }
-    }
-
-    // The server's dispatcher thread inherits the daemon flag of the thread that starts it.
-    private static void startOnDaemonThread(HttpServer server) {
-        Thread starter = new DaemonThreads("worker-status-start").newThread(server::start);
-        starter.start();
-        try {
-            starter.join();
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            server.stop(0);
-            throw new UncheckedIOException(new IOException("interrupted while starting the status endpoint"));
         }
     }
 
@@ -285,7 +262,7 @@ public final class StatusEndpoint implements Closeable {
             return this;
         }
 
-        /** Threads that answer HTTP requests. Default: 2. */
+        /** Requests answered at once; only complete requests wait for one, never a stalled client. Default: 2. */
         public Builder httpThreads(int count) {
             this.httpThreads = requirePositive("httpThreads", count);
             return this;
@@ -309,7 +286,10 @@ public final class StatusEndpoint implements Closeable {
             return this;
         }
 
-        /** Adds an HTTP filter in front of the health document (access log, authentication...). */
+        /**
+         * Adds an HTTP filter in front of the health document (access log, authentication...). It sees a
+         * complete request with no body; its {@code HttpContext} has no {@code HttpServer} and no authenticator.
+         */
         public Builder filter(Filter filter) {
             filters.add(Objects.requireNonNull(filter, "filter"));
             return this;

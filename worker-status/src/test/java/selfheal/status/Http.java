@@ -3,6 +3,9 @@ package selfheal.status;
 import java.io.IOException;
 import java.io.InputStream;
 import java.net.HttpURLConnection;
+import java.net.InetSocketAddress;
+import java.net.Socket;
+import java.net.SocketTimeoutException;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
@@ -27,6 +30,40 @@ record Http(int code, Map<String, List<String>> headers, String body) {
             return new Http(code, connection.getHeaderFields(), body);
         } finally {
             connection.disconnect();
+        }
+    }
+
+    /**
+     * Sends {@code request} as it is over a fresh socket and reads until the server closes, all under one
+     * deadline; the raw answer, or why there is none.
+     */
+    static String raw(InetSocketAddress address, String request, int deadlineMs) throws IOException {
+        long deadline = System.nanoTime() + deadlineMs * 1_000_000L;
+        try (Socket socket = new Socket()) {
+            socket.connect(address, deadlineMs);
+            socket.getOutputStream().write(request.getBytes(StandardCharsets.ISO_8859_1));
+            InputStream in = socket.getInputStream();
+            StringBuilder answer = new StringBuilder();
+            byte[] buffer = new byte[4096];
+            while (true) {
+                long left = (deadline - System.nanoTime()) / 1_000_000;
+                if (left <= 0) {
+                    return "no answer within " + deadlineMs + " ms: " + answer;
+                }
+                socket.setSoTimeout((int) left);
+                int n;
+                try {
+                    n = in.read(buffer);
+                } catch (SocketTimeoutException late) {
+                    return "no answer within " + deadlineMs + " ms: " + answer;
+                } catch (IOException reset) {
+                    return "connection failed: " + reset + ": " + answer;
+                }
+                if (n < 0) {
+                    return answer.length() == 0 ? "connection closed without an answer" : answer.toString();
+                }
+                answer.append(new String(buffer, 0, n, StandardCharsets.ISO_8859_1));
+            }
         }
     }
 

@@ -9,6 +9,7 @@ import java.net.ConnectException;
 import java.net.InetAddress;
 import java.net.ServerSocket;
 import java.time.Duration;
+import java.util.List;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.atomic.AtomicLong;
 import org.junit.jupiter.api.AfterEach;
@@ -207,6 +208,7 @@ class StatusEndpointTest {
     void headAnswersTheSameStatusAndHeadersWithoutABody() throws IOException {
         start(StatusEndpoint.builder("foo").heartbeatLimits(new HeartbeatLimits(null, Duration.ofSeconds(1))));
         Http passing = Http.request("HEAD", endpoint.uri());
+        Http got = Http.get(endpoint.uri());
         clock.advance(Duration.ofSeconds(2));
         Http failing = Http.request("HEAD", endpoint.uri());
 
@@ -214,6 +216,7 @@ class StatusEndpointTest {
         assertEquals("", passing.body());
         assertEquals("application/health+json", passing.header("Content-Type"));
         assertEquals("no-store", passing.header("Cache-Control"));
+        assertEquals(got.header("Content-Length"), passing.header("Content-Length"));
         assertEquals(503, failing.code());
         assertEquals("", failing.body());
     }
@@ -240,6 +243,100 @@ class StatusEndpointTest {
     }
 
     @Test
+    void aKeptAliveConnectionAnswersPipelinedRequestsInOrder() throws IOException {
+        start(StatusEndpoint.builder("foo"));
+        String get = "GET /health HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n";
+
+        String answers = Http.raw(endpoint.address(), get + "GET /nope HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n"
+                + get.replace("\r\n\r\n", "\r\nConnection: close\r\n\r\n"), 5000);
+
+        List<String> statusLines = answers.lines().filter(l -> l.startsWith("HTTP/")).toList();
+        assertEquals(List.of("HTTP/1.1 200 OK", "HTTP/1.1 404 Not Found", "HTTP/1.1 200 OK"), statusLines, answers);
+        assertTrue(answers.contains("\r\nConnection: close\r\n"), answers);
+    }
+
+    @Test
+    void http10IsAnsweredAndTheConnectionClosed() throws IOException {
+        start(StatusEndpoint.builder("foo"));
+
+        String answer = Http.raw(endpoint.address(), "GET /health HTTP/1.0\r\n\r\n", 5000);
+
+        assertTrue(answer.startsWith("HTTP/1.1 200 OK\r\n"), answer);
+        assertTrue(answer.contains("\r\nConnection: close\r\n"), answer);
+    }
+
+    @Test
+    void aRequestWithABodyIsAnsweredWithoutReadingItAndTheConnectionClosed() throws IOException {
+        start(StatusEndpoint.builder("foo"));
+
+        String answer = Http.raw(endpoint.address(),
+                "POST /health HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Length: 5\r\n\r\nGET /", 5000);
+
+        assertTrue(answer.startsWith("HTTP/1.1 405 Method Not Allowed\r\n"), answer);
+        assertTrue(answer.contains("\r\nConnection: close\r\n"), answer);
+        assertEquals(1, answer.lines().filter(l -> l.startsWith("HTTP/")).count(), answer);
+    }
+
+    @Test
+    void aLargeUnreadBodyStillGetsTheWholeAnswer() throws IOException {
+        start(StatusEndpoint.builder("foo"));
+
+        String answer = Http.raw(endpoint.address(),
+                "POST /health HTTP/1.1\r\nContent-Length: 40000\r\n\r\n" + "x".repeat(40_000), 5000);
+
+        assertTrue(answer.startsWith("HTTP/1.1 405 Method Not Allowed\r\n"), answer);
+        assertTrue(answer.endsWith("method POST not allowed: use GET or HEAD\n"), answer);
+    }
+
+    @Test
+    void malformedOrOverlongRequestsAre400AndClosed() throws IOException {
+        start(StatusEndpoint.builder("foo"));
+        String[][] table = {
+            {"GET /health\r\n\r\n", "not an HTTP request line"},
+            {"GET /health HTTP/2.0\r\n\r\n", "unsupported protocol, use HTTP/1.1"},
+            {"GET /a b HTTP/1.1\r\n\r\n", "not an HTTP request line"},
+            {"GET /health HTTP/1.1\r\nno colon\r\n\r\n", "bad header field"},
+            {"GET /health HTTP/1.1\r\n folded: line\r\n\r\n", "bad header field"},
+            {"GET /health HTTP/1.1\r\nX-Long: " + "x".repeat(9000) + "\r\n\r\n", "request head longer than 8192 bytes"},
+        };
+
+        for (String[] row : table) {
+            String answer = Http.raw(endpoint.address(), row[0], 5000);
+            assertTrue(answer.startsWith("HTTP/1.1 400 Bad Request\r\n"), answer);
+            assertTrue(answer.contains("\r\nConnection: close\r\n"), answer);
+            assertTrue(answer.endsWith("\r\n\r\nbad request: " + row[1] + "\n"), answer);
+        }
+    }
+
+    @Test
+    void aFilterCanAnswerInsteadOfTheDocumentOrDropTheRequest() throws IOException {
+        start(StatusEndpoint.builder("foo").filter(new com.sun.net.httpserver.Filter() {
+            @Override
+            public void doFilter(com.sun.net.httpserver.HttpExchange exchange, Chain chain) throws IOException {
+                if (exchange.getRequestHeaders().containsKey("Authorization")) {
+                    exchange.close(); // dropped without an answer
+                } else {
+                    exchange.sendResponseHeaders(401, -1);
+                    exchange.close();
+                }
+            }
+
+            @Override
+            public String description() {
+                return "refuses everyone";
+            }
+        }));
+
+        String refused = Http.raw(endpoint.address(), "GET /health HTTP/1.1\r\nConnection: close\r\n\r\n", 5000);
+        String dropped = Http.raw(endpoint.address(), "GET /health HTTP/1.1\r\nAuthorization: x\r\n\r\n", 5000);
+
+        assertTrue(refused.startsWith("HTTP/1.1 401 Unauthorized\r\n"), refused);
+        assertTrue(refused.toLowerCase(java.util.Locale.ROOT).contains("\r\ncontent-length: 0\r\n"), refused);
+        assertTrue(refused.endsWith("\r\n\r\n"), refused);
+        assertEquals("connection closed without an answer", dropped);
+    }
+
+    @Test
     void aCustomPathIsServed() throws IOException {
         start(StatusEndpoint.builder("foo").path("/status/foo"));
 
@@ -255,9 +352,10 @@ class StatusEndpointTest {
 
         assertEquals(InetAddress.getLoopbackAddress(), endpoint.address().getAddress());
         Thread.getAllStackTraces().keySet().stream()
-                .filter(t -> t.getName().startsWith("worker-status") || t.getName().startsWith("HTTP-Dispatcher"))
+                .filter(t -> t.getName().startsWith("worker-status"))
                 .forEach(t -> assertTrue(t.isDaemon(), t.getName() + " is not a daemon thread"));
-        assertTrue(Thread.getAllStackTraces().keySet().stream().anyMatch(t -> t.getName().startsWith("HTTP-Dispatcher")));
+        assertTrue(Thread.getAllStackTraces().keySet().stream()
+                .anyMatch(t -> t.getName().startsWith("worker-status-http-accept")));
     }
 
     @Test
