@@ -32,6 +32,11 @@ final class OperatorModes {
                     missing.add("ERROR " + file + ": " + tool + " is missing: commands cannot run without it");
                 }
             }
+            Path auditDir = config.auditLog().toAbsolutePath().getParent();
+            String audit = auditDir == null ? null : SafeDirectory.problem(auditDir, true);
+            if (audit != null) {
+                missing.add("ERROR " + file + ": audit.log: directory " + audit);
+            }
             if (!missing.isEmpty()) {
                 return CommandListener.print(out, String.join("\n", missing), 1);
             }
@@ -90,9 +95,9 @@ final class OperatorModes {
             detail = e.toString();
         }
         try {
-            new AuditLog(config.auditLog()).append(new AuditLog.Entry(time, "local",
-                    ("--reset " + name).getBytes(StandardCharsets.US_ASCII), reply, name, null,
-                    (System.nanoTime() - start) / 1e9, detail));
+            new AuditLog(config.auditLog()).append(new AuditLog.Entry(time, AuditLog.nextId(),
+                    AuditLog.Phase.OUTCOME, "local", ("--reset " + name).getBytes(StandardCharsets.US_ASCII),
+                    reply, name, null, (System.nanoTime() - start) / 1e9, detail));
         } catch (IOException e) {
             detail += "; audit log not written: " + e.getMessage();
         }
