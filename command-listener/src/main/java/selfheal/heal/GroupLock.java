@@ -4,12 +4,15 @@ import java.io.IOException;
 import java.nio.channels.FileChannel;
 import java.nio.channels.FileLock;
 import java.nio.channels.OverlappingFileLockException;
+import java.nio.file.LinkOption;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 
 /**
  * An OS file lock on {@code <state.dir>/<group>.lock}, held while a command of that group runs. The kernel
- * drops it when the process dies, however it dies, so a crashed listener never leaves a stale lock.
+ * drops it when the process dies, however it dies, so a crashed listener never leaves a stale lock. The file is
+ * opened without following a symbolic link, in a state directory that must be safe ({@link SafeDirectory});
+ * either failing is a {@link StateException}.
  */
 final class GroupLock implements AutoCloseable {
     private final FileChannel channel;
@@ -57,7 +60,14 @@ final class GroupLock implements AutoCloseable {
     }
 
     private static FileChannel open(Path stateDir, String group) throws IOException {
-        return FileChannel.open(file(stateDir, group), StandardOpenOption.CREATE, StandardOpenOption.WRITE);
+        SafeDirectory.requireState(stateDir);
+        Path file = file(stateDir, group);
+        try {
+            return FileChannel.open(file, StandardOpenOption.CREATE, StandardOpenOption.WRITE,
+                    LinkOption.NOFOLLOW_LINKS);
+        } catch (IOException e) {
+            throw new StateException("lock file " + file + " cannot be opened (a symbolic link?): " + e, e);
+        }
     }
 
     @Override

@@ -16,9 +16,11 @@ import java.util.List;
  *   <li><b>parse</b>: the line must be a well-formed {@link Request} (ping and help are answered right after);
  *   <li><b>whitelist</b>: the name must be a configured {@link AllowedCommand};
  *   <li><b>arguments</b>: its {@code accepts} must allow what was added;
- *   <li><b>lock</b>: its group's {@link GroupLock} must be free ({@code ERR busy}, never a wait);
+ *   <li><b>lock</b>: the state directory must be safe ({@code ERR state}), and its group's {@link GroupLock}
+ *       free ({@code ERR busy}, never a wait);
  *   <li><b>intent</b>: a record of what is about to run must be on disk ({@code ERR audit}, nothing runs);
- *   <li><b>budget</b>: its {@link Budget} must have room, and the run is counted;
+ *   <li><b>budget</b>: its {@link Budget} must have room, and the run is counted; a ledger that cannot be
+ *       trusted refuses ({@code ERR state});
  *   <li><b>run</b>: the script, through {@link ScriptRunner};
  *   <li><b>audit</b>: the outcome record, written before the reply goes out.
  * </ol>
@@ -105,16 +107,27 @@ final class HealPath {
     }
 
     /**
-     * Whether heals could run now, cheaply: the audit log can take a record ({@code ERR audit}), which budgets
-     * are exhausted. Any answer but {@code OK pong} makes check_listener CRITICAL.
+     * Whether heals could run now, cheaply: the audit log can take a record ({@code ERR audit}), the state
+     * directory is safe and every budget ledger can be read ({@code ERR state [<name>]}), which budgets are
+     * exhausted. Any answer but {@code OK pong} makes check_listener CRITICAL.
      */
     private static Handled ping(byte[] line, ListenerConfig config) {
         String audit = new AuditLog(config.auditLog()).problem();
         if (audit != null) {
             return Handled.refused(Reply.error(Reply.Reason.AUDIT), line, "ping", audit);
         }
-        return Handled.answered(Reply.pong(new BudgetLedger(config.stateDir()).exhausted(config.commands().values())),
-                line, "ping");
+        String unsafe = SafeDirectory.problem(config.stateDir(), false);
+        if (unsafe != null) {
+            return Handled.refused(Reply.error(Reply.Reason.STATE), line, "ping", "state.dir: " + unsafe);
+        }
+        BudgetLedger ledger = new BudgetLedger(config.stateDir());
+        for (AllowedCommand command : config.commands().values()) {
+            String damaged = ledger.problem(command);
+            if (damaged != null) {
+                return Handled.refused(Reply.error(Reply.Reason.STATE, command.name()), line, "ping", damaged);
+            }
+        }
+        return Handled.answered(Reply.pong(ledger.exhausted(config.commands().values())), line, "ping");
     }
 
     /** Lock, intent, budget, run. */
@@ -155,6 +168,8 @@ final class HealPath {
                 reply = Reply.failed(name, outcome.exit(), outcome.seconds());
             }
             return Handled.ran(reply, line, name, outcome);
+        } catch (StateException e) {
+            return Handled.refused(Reply.error(Reply.Reason.STATE, name), line, name, e.getMessage());
         } catch (IOException | RuntimeException e) {
             return Handled.refused(Reply.error(Reply.Reason.INTERNAL, name), line, name, e.toString());
         }

@@ -32,6 +32,10 @@ final class OperatorModes {
                     missing.add("ERROR " + file + ": " + tool + " is missing: commands cannot run without it");
                 }
             }
+            String state = SafeDirectory.problem(config.stateDir(), false);
+            if (state != null) {
+                missing.add("ERROR " + file + ": state.dir: " + state);
+            }
             Path auditDir = config.auditLog().toAbsolutePath().getParent();
             String audit = auditDir == null ? null : SafeDirectory.problem(auditDir, true);
             if (audit != null) {
@@ -90,6 +94,9 @@ final class OperatorModes {
             boolean was = new BudgetLedger(config.stateDir()).reset(name);
             reply = new Reply(Reply.Reason.NONE, "OK reset " + name);
             detail = was ? "budget was exhausted; runs forgotten" : "budget was not exhausted; runs forgotten";
+        } catch (StateException e) {
+            reply = Reply.error(Reply.Reason.STATE, name);
+            detail = e.getMessage();
         } catch (IOException e) {
             reply = Reply.error(Reply.Reason.INTERNAL, name);
             detail = e.toString();

@@ -7,7 +7,7 @@ import java.nio.file.LinkOption;
 import java.nio.file.Path;
 
 /**
- * Whether a directory the listener keeps its audit log (or state) in is closed to other users: a real
+ * Whether a directory the listener keeps state or its audit log in is closed to other users: a real
  * directory (not a symbolic link), owned by this process's effective user (the audit log's also by root),
  * writable by neither group nor others. Anyone else who could write to it could delete a budget ledger,
  * plant a symbolic link where a state file goes, or a marker that {@code --reset} cannot remove. Costs one
@@ -43,6 +43,14 @@ final class SafeDirectory {
             return dir + " is writable by group or others (mode " + Integer.toOctalString(mode & 07777) + ")";
         }
         return null;
+    }
+
+    /** The state directory, or a StateException saying why it is not to be trusted. */
+    static void requireState(Path stateDir) throws StateException {
+        String problem = problem(stateDir, false);
+        if (problem != null) {
+            throw new StateException("state.dir: " + problem);
+        }
     }
 
     /** The "Uid:" line of /proc/self/status is real, effective, saved and file-system uid; -1 if unreadable. */
