@@ -17,7 +17,7 @@ import java.util.List;
  *   <li><b>whitelist</b>: the name must be a configured {@link AllowedCommand};
  *   <li><b>arguments</b>: its {@code accepts} must allow what was added;
  *   <li><b>lock</b>: the state directory must be safe ({@code ERR state}), and its group's {@link GroupLock}
- *       free ({@code ERR busy}, never a wait);
+ *       free, no run of the group left in flight by a listener that died ({@code ERR busy}, never a wait);
  *   <li><b>intent</b>: a record of what is about to run must be on disk ({@code ERR audit}, nothing runs);
  *   <li><b>budget</b>: its {@link Budget} must have room, and the run is counted; a ledger that cannot be
  *       trusted refuses ({@code ERR state});
@@ -140,6 +140,11 @@ final class HealPath {
                 return Handled.refused(Reply.error(Reply.Reason.BUSY, name), line, name,
                         "group " + command.group() + " is running another command");
             }
+            long orphan = lock.runInFlight();
+            if (orphan != 0) {
+                return Handled.refused(Reply.error(Reply.Reason.BUSY, name), line, name, "group "
+                        + command.group() + " still runs process group " + orphan + " of a listener that died");
+            }
             // intent: on disk before anything is counted or run; if it cannot be, nothing runs
             try {
                 new AuditLog(config.auditLog()).append(new AuditLog.Entry(arrival.time(), arrival.id(),
@@ -158,7 +163,7 @@ final class HealPath {
                 }
             }
             // run
-            ScriptRunner.Outcome outcome = ScriptRunner.run(command, args, requester.label());
+            ScriptRunner.Outcome outcome = ScriptRunner.run(command, args, requester.label(), lock::running);
             Reply reply;
             if (outcome.timedOut()) {
                 reply = Reply.timedOut(name, outcome.seconds());
