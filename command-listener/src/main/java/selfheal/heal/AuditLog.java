@@ -1,22 +1,35 @@
 package selfheal.heal;
 
-import java.io.FileOutputStream;
+import java.io.File;
 import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.channels.FileChannel;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
+import java.nio.file.LinkOption;
 import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
 import java.time.Instant;
+import java.util.concurrent.atomic.AtomicLong;
 
 /**
- * Appends one line per request. Each entry is a single write on a file opened with O_APPEND, so entries of
- * listeners running at the same time never interleave. Fields: time, pid, peer, request (as received,
- * escaped), decision (ok or the ERR reason), command, exit, duration, reply, and detail/output when useful.
+ * Appends one line per record, durably: the file is opened with O_APPEND and without following a symbolic
+ * link, in a directory closed to other users ({@link SafeDirectory}); under an OS lock on the file, the whole
+ * line goes out in one write, a short write is cut off again (so no line is ever torn) and reported, and the
+ * record is forced to disk before {@link #append} returns. Fields: time, pid, id, phase, peer, request (as
+ * received, escaped), decision (ok, run or the ERR reason), command, exit, duration, reply, and
+ * detail/output when useful. A request that runs a script has two records sharing an id: {@code phase=intent}
+ * before the script starts, {@code phase=outcome} when it has ended; any other request has its outcome only.
  */
 final class AuditLog {
     private static final int MAX_FIELD = 2048;
     private static final String HEX = "0123456789abcdef";
+    /** The longest record (request and detail all escaped bytes) fits in this, with room to spare. */
+    static final long MIN_FREE = 16 * 1024;
     // ProcessHandle.current() would start a reaper thread pool; /proc/self names our pid for free.
     private static final String PID = pid();
+    /** Seeded with the start time in ms: with the pid, an id no earlier process on the host has used. */
+    private static final AtomicLong SEQUENCE = new AtomicLong(System.currentTimeMillis());
 
     private final Path file;
 
@@ -24,9 +37,54 @@ final class AuditLog {
         this.file = file;
     }
 
-    /** One audit entry; {@code exit} is null when nothing ran. */
-    record Entry(Instant time, String peer, byte[] request, Reply reply, String command, Integer exit,
-                 double seconds, String detail) {
+    /** Whether a record is what is about to run or how a request ended. */
+    enum Phase {
+        INTENT("intent"), OUTCOME("outcome");
+
+        final String wire;
+
+        Phase(String wire) {
+            this.wire = wire;
+        }
+    }
+
+    /**
+     * One audit record; {@code exit} is null when nothing ran; {@code reply} is null in an intent, whose
+     * decision is {@code run}.
+     */
+    record Entry(Instant time, String id, Phase phase, String peer, byte[] request, Reply reply, String command,
+                 Integer exit, double seconds, String detail) {
+    }
+
+    /** A new request id, e.g. {@code 891-1764751234567}: the pid and a per-process sequence. */
+    static String nextId() {
+        return PID + "-" + SEQUENCE.incrementAndGet();
+    }
+
+    /**
+     * Null if a record could be appended now, else why not: the directory open to others, the file a symbolic
+     * link or not writable, less than {@link #MIN_FREE} bytes left. Opens the file for append without writing.
+     */
+    String problem() {
+        Path dir = file.toAbsolutePath().getParent();
+        String unsafe = dir == null ? null : SafeDirectory.problem(dir, true);
+        if (unsafe != null) {
+            return "audit.log: directory " + unsafe;
+        }
+        try (FileChannel channel = open()) {
+            long free = dir == null ? MIN_FREE : new File(dir.toString()).getUsableSpace();
+            if (free < MIN_FREE) {
+                return "audit.log: " + file + ": " + free + " bytes left on its file system";
+            }
+            return null;
+        } catch (IOException | RuntimeException e) {
+            return "audit.log: " + file + " cannot be written: " + e;
+        }
+    }
+
+    private FileChannel open() throws IOException {
+        return FileChannel.open(file, StandardOpenOption.CREATE, StandardOpenOption.WRITE,
+                StandardOpenOption.APPEND, LinkOption.NOFOLLOW_LINKS);
     }
 
     private static String pid() {
@@ -37,22 +95,49 @@ final class AuditLog {
         }
     }
 
+    /** Appends {@code entry} whole and on disk, or throws and leaves the file as it was. */
     void append(Entry entry) throws IOException {
         StringBuilder line = new StringBuilder(256)
                 .append(utc(entry.time())).append(" pid=").append(PID)
+                .append(" id=").append(entry.id()).append(" phase=").append(entry.phase().wire)
                 .append(" peer=").append(entry.peer())
                 .append(" request=").append(entry.request() == null ? "-" : quote(entry.request()))
-                .append(" decision=").append(entry.reply().reason().wire)
+                .append(" decision=").append(entry.reply() == null ? "run" : entry.reply().reason().wire)
                 .append(" command=").append(entry.command() == null ? "-" : entry.command())
                 .append(" exit=").append(entry.exit() == null ? "-" : entry.exit().toString())
                 .append(" duration=").append(Reply.decimal(entry.seconds(), 3))
-                .append(" reply=").append(quote(entry.reply().line().getBytes(StandardCharsets.US_ASCII)));
+                .append(" reply=").append(entry.reply() == null ? "-"
+                        : quote(entry.reply().line().getBytes(StandardCharsets.US_ASCII)));
         if (entry.detail() != null && !entry.detail().isEmpty()) {
             line.append(" detail=").append(quote(entry.detail().getBytes(StandardCharsets.UTF_8)));
         }
         line.append('\n');
-        try (FileOutputStream out = new FileOutputStream(file.toFile(), true)) { // O_APPEND
-            out.write(line.toString().getBytes(StandardCharsets.US_ASCII));
+        Path dir = file.toAbsolutePath().getParent();
+        String unsafe = dir == null ? null : SafeDirectory.problem(dir, true);
+        if (unsafe != null) {
+            throw new IOException("audit.log: directory " + unsafe);
+        }
+        write(line.toString().getBytes(StandardCharsets.US_ASCII));
+    }
+
+    /**
+     * One write of the whole line under an OS lock that every listener process takes (and a monitor for the
+     * threads of this one, which the OS lock does not exclude); a short write, i.e. a full file system, is
+     * cut off again, so the file never ends in a torn line.
+     */
+    private void write(byte[] bytes) throws IOException {
+        synchronized (AuditLog.class) {
+            try (FileChannel channel = open()) {
+                channel.lock();
+                long before = channel.size();
+                int written = channel.write(ByteBuffer.wrap(bytes));
+                if (written != bytes.length) {
+                    channel.truncate(before);
+                    throw new IOException("short write to " + file + ": " + written + " of " + bytes.length
+                            + " bytes, record withdrawn (file system full?)");
+                }
+                channel.force(false);
+            }
         }
     }
 

@@ -1,20 +1,30 @@
 package selfheal.heal;
 
 import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.nio.ByteBuffer;
+import java.nio.channels.Channels;
+import java.nio.channels.FileChannel;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
+import java.nio.file.LinkOption;
+import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
+import java.nio.file.StandardOpenOption;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 
 /**
  * The runs of each budgeted command, shared by every listener process through files in state.dir:
- * {@code <name>.runs} holds the start times (epoch ms, one per line) within the window, and
- * {@code <name>.exhausted} exists from the first refusal until an operator resets it. Callers hold the
- * command's {@link GroupLock} while they take a run or reset, so the read-modify-write never races.
- * Ping only tests for the marker files, which costs one stat per budgeted command.
+ * {@code <name>.runs} holds the start times (epoch ms, one per line, each ended by a newline) within the
+ * window, and {@code <name>.exhausted} exists from the first refusal until an operator resets it. Callers hold
+ * the command's {@link GroupLock} while they take a run or reset, so the read-modify-write never races.
+ * Fails closed: a ledger that cannot be read or parsed (a damaged or a truncated line, a symbolic link, not a
+ * file) is a {@link StateException}, never an empty ledger; only {@code --reset} forgets it. No file is
+ * opened through a symbolic link; the temporary file is created anew.
  */
 final class BudgetLedger {
     private final Path stateDir;
@@ -23,15 +33,28 @@ final class BudgetLedger {
         this.stateDir = stateDir;
     }
 
-    /** Budgeted commands whose budget is exhausted, in the order given. */
+    /** Budgeted commands whose budget is exhausted, in the order given. One lstat each. */
     List<String> exhausted(Iterable<AllowedCommand> commands) {
         List<String> names = new ArrayList<>();
         for (AllowedCommand command : commands) {
-            if (command.budget().isPresent() && Files.exists(marker(command.name()))) {
+            if (command.budget().isPresent() && Files.exists(marker(command.name()), LinkOption.NOFOLLOW_LINKS)) {
                 names.add(command.name());
             }
         }
         return names;
+    }
+
+    /** Null when {@code command} has no budget or its ledger can be read, else why not (for ping). */
+    String problem(AllowedCommand command) {
+        if (command.budget().isEmpty()) {
+            return null;
+        }
+        try {
+            read(command.name());
+            return null;
+        } catch (IOException e) {
+            return e.getMessage();
+        }
     }
 
     /**
@@ -39,19 +62,22 @@ final class BudgetLedger {
      * when the command has already used its budget within the window. Caller holds the group lock.
      */
     boolean take(AllowedCommand command, Budget budget, Instant now) throws IOException {
-        if (Files.exists(marker(command.name()))) {
+        if (Files.exists(marker(command.name()), LinkOption.NOFOLLOW_LINKS)) {
             return false;
         }
         long since = now.minus(budget.window()).toEpochMilli();
         List<Long> runs = new ArrayList<>();
-        for (long run : read(command.name(), now)) {
+        for (long run : read(command.name())) {
             if (run > since) {
                 runs.add(run);
             }
         }
         if (runs.size() >= budget.runs()) {
-            Files.writeString(marker(command.name()), now + " " + runs.size() + " runs within " + budget + "\n",
-                    StandardCharsets.US_ASCII);
+            try (OutputStream out = Files.newOutputStream(marker(command.name()), StandardOpenOption.CREATE,
+                    StandardOpenOption.WRITE, StandardOpenOption.TRUNCATE_EXISTING, LinkOption.NOFOLLOW_LINKS)) {
+                out.write((now + " " + runs.size() + " runs within " + budget + "\n")
+                        .getBytes(StandardCharsets.US_ASCII));
+            }
             return false;
         }
         runs.add(now.toEpochMilli());
@@ -66,21 +92,44 @@ final class BudgetLedger {
         return wasExhausted;
     }
 
-    private List<Long> read(String name, Instant now) throws IOException {
+    /** The runs on record; none if there is no ledger yet; a StateException if it cannot be trusted. */
+    private List<Long> read(String name) throws IOException {
         Path file = runs(name);
-        List<Long> runs = new ArrayList<>();
-        if (!Files.exists(file)) {
-            return runs;
+        byte[] bytes;
+        try (InputStream in = Channels.newInputStream(FileChannel.open(file, StandardOpenOption.READ,
+                LinkOption.NOFOLLOW_LINKS))) {
+            bytes = in.readAllBytes();
+        } catch (NoSuchFileException e) {
+            return new ArrayList<>();
+        } catch (IOException e) {
+            throw new StateException("ledger " + file + " cannot be read: " + e, e);
         }
-        for (String line : Files.readAllLines(file, StandardCharsets.US_ASCII)) {
-            try {
-                runs.add(Long.parseLong(line.strip()));
-            } catch (NumberFormatException e) {
-                // A damaged line counts as a run now: when unsure, spend budget rather than grant it.
-                runs.add(now.toEpochMilli());
+        List<Long> runs = new ArrayList<>();
+        int start = 0;
+        for (int i = 0; i < bytes.length; i++) {
+            if (bytes[i] == '\n') {
+                runs.add(number(file, bytes, start, i, runs.size() + 1));
+                start = i + 1;
             }
         }
+        if (start != bytes.length) {
+            throw new StateException("ledger " + file + ": line " + (runs.size() + 1) + " is truncated");
+        }
         return runs;
+    }
+
+    private static long number(Path file, byte[] bytes, int from, int to, int lineNumber) throws StateException {
+        long value = 0;
+        for (int i = from; i < to; i++) {
+            if (bytes[i] < '0' || bytes[i] > '9' || i - from >= 18) {
+                throw new StateException("ledger " + file + ": line " + lineNumber + " is damaged");
+            }
+            value = value * 10 + (bytes[i] - '0');
+        }
+        if (to == from) {
+            throw new StateException("ledger " + file + ": line " + lineNumber + " is empty");
+        }
+        return value;
     }
 
     private void write(String name, List<Long> runs) throws IOException {
@@ -89,7 +138,15 @@ final class BudgetLedger {
             text.append(run).append('\n');
         }
         Path temp = stateDir.resolve(name + ".runs.tmp");
-        Files.writeString(temp, text, StandardCharsets.US_ASCII);
+        Files.deleteIfExists(temp); // a leftover, or whatever was planted there: the link, never its target
+        try (FileChannel out = FileChannel.open(temp, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE,
+                LinkOption.NOFOLLOW_LINKS)) {
+            ByteBuffer buffer = ByteBuffer.wrap(text.toString().getBytes(StandardCharsets.US_ASCII));
+            while (buffer.hasRemaining()) {
+                out.write(buffer);
+            }
+            out.force(false);
+        }
         Files.move(temp, runs(name), StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
     }
 

@@ -103,7 +103,7 @@ public final class CommandListener {
             }
             ListenerConfig config = ListenerConfig.load(configFile);
             audit = Optional.of(config.auditLog());
-            handled = receive(in, conn, config);
+            handled = receive(arrival, in, conn, config);
         } catch (ConfigException e) {
             audit = ListenerConfig.auditLogOf(configFile);
             handled = unconfigured(in, "configuration: " + e.getMessage());
@@ -125,7 +125,7 @@ public final class CommandListener {
      * The network's part of the heal path: read the line under {@code read.timeout}, then hand it to
      * {@link HealPath#decide}. Answers by itself only when there is no line to hand over.
      */
-    private Handled receive(InputStream in, Connection conn, ListenerConfig config) {
+    private Handled receive(HealPath.Arrival arrival, InputStream in, Connection conn, ListenerConfig config) {
         Peer peer = conn.peer();
         if (conn.accepted() && !peer.allowedBy(config)) {
             // A resident listener serves few connections at once: a refused peer must not hold one of them.
@@ -133,7 +133,7 @@ public final class CommandListener {
         }
         Handled unread;
         try {
-            return heal.decide(peer, LineReader.readLine(in, config.readTimeout()), config);
+            return heal.decide(arrival, peer, LineReader.readLine(in, config.readTimeout()), config);
         } catch (LineReader.Timeout e) {
             unread = Handled.unread(Reply.error(Reply.Reason.TIMEOUT), e.getMessage());
         } catch (LineReader.TooLong e) {

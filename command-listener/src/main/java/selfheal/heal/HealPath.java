@@ -16,10 +16,13 @@ import java.util.List;
  *   <li><b>parse</b>: the line must be a well-formed {@link Request} (ping and help are answered right after);
  *   <li><b>whitelist</b>: the name must be a configured {@link AllowedCommand};
  *   <li><b>arguments</b>: its {@code accepts} must allow what was added;
- *   <li><b>lock</b>: its group's {@link GroupLock} must be free ({@code ERR busy}, never a wait);
- *   <li><b>budget</b>: its {@link Budget} must have room, and the run is counted;
+ *   <li><b>lock</b>: the state directory must be safe ({@code ERR state}), and its group's {@link GroupLock}
+ *       free, no run of the group left in flight by a listener that died ({@code ERR busy}, never a wait);
+ *   <li><b>intent</b>: a record of what is about to run must be on disk ({@code ERR audit}, nothing runs);
+ *   <li><b>budget</b>: its {@link Budget} must have room, and the run is counted; a ledger that cannot be
+ *       trusted refuses ({@code ERR state});
  *   <li><b>run</b>: the script, through {@link ScriptRunner};
- *   <li><b>audit</b>: one record, written before the reply goes out.
+ *   <li><b>audit</b>: the outcome record, written before the reply goes out.
  * </ol>
  * The network trigger ({@link CommandListener#serve}) reads the line, then calls {@link #decide} and
  * {@link #audit}; a component in this JVM calls {@link #handle}, which does exactly those two. A new stage
@@ -32,13 +35,16 @@ final class HealPath {
         this.clock = clock;
     }
 
-    /** When a request arrived: the time of its audit record, and where its duration starts. */
-    record Arrival(Instant time, long nanos) {
+    /**
+     * When a request arrived: the time of its audit records, where its duration starts, and the id its intent
+     * and outcome records share.
+     */
+    record Arrival(Instant time, long nanos, String id) {
     }
 
     Arrival arrival() {
         long nanos = System.nanoTime();
-        return new Arrival(clock.instant(), nanos);
+        return new Arrival(clock.instant(), nanos, AuditLog.nextId());
     }
 
     /**
@@ -50,7 +56,7 @@ final class HealPath {
         Arrival arrival = arrival();
         Handled handled;
         try {
-            handled = decide(requester, line, config);
+            handled = decide(arrival, requester, line, config);
         } catch (RuntimeException | Error e) {
             handled = Handled.crashed(e);
         }
@@ -59,7 +65,7 @@ final class HealPath {
     }
 
     /** Every stage but the audit, for a line that has arrived: authorize, parse, whitelist, ..., run. */
-    Handled decide(Peer requester, byte[] line, ListenerConfig config) {
+    Handled decide(Arrival arrival, Peer requester, byte[] line, ListenerConfig config) {
         // authorize: after reading, so that the audit log shows what a refused peer asked for
         if (!requester.allowedBy(config)) {
             return Handled.denied(line);
@@ -85,7 +91,7 @@ final class HealPath {
             return Handled.refused(Reply.argumentsNotAllowed(name), line, name,
                     "arguments not allowed: " + request.args());
         }
-        return run(command, request.args(), requester, config, line);
+        return run(arrival, command, request.args(), requester, config, line);
     }
 
     /** Ping and help: answered from the configuration alone, never run anything. */
@@ -94,21 +100,59 @@ final class HealPath {
         if (!request.args().isEmpty()) {
             return Handled.refused(Reply.argumentsNotAllowed(name), line, name, "built-in takes no arguments");
         }
-        Reply reply = name.equals("ping")
-                ? Reply.pong(new BudgetLedger(config.stateDir()).exhausted(config.commands().values()))
-                : Reply.commands(new ArrayList<>(config.commands().keySet()));
-        return Handled.answered(reply, line, name);
+        if (name.equals("help")) {
+            return Handled.answered(Reply.commands(new ArrayList<>(config.commands().keySet())), line, name);
+        }
+        return ping(line, config);
     }
 
-    /** Lock, budget, run. */
-    private Handled run(AllowedCommand command, List<String> args, Peer requester, ListenerConfig config,
-                        byte[] line) {
+    /**
+     * Whether heals could run now, cheaply: the audit log can take a record ({@code ERR audit}), the state
+     * directory is safe and every budget ledger can be read ({@code ERR state [<name>]}), which budgets are
+     * exhausted. Any answer but {@code OK pong} makes check_listener CRITICAL.
+     */
+    private static Handled ping(byte[] line, ListenerConfig config) {
+        String audit = new AuditLog(config.auditLog()).problem();
+        if (audit != null) {
+            return Handled.refused(Reply.error(Reply.Reason.AUDIT), line, "ping", audit);
+        }
+        String unsafe = SafeDirectory.problem(config.stateDir(), false);
+        if (unsafe != null) {
+            return Handled.refused(Reply.error(Reply.Reason.STATE), line, "ping", "state.dir: " + unsafe);
+        }
+        BudgetLedger ledger = new BudgetLedger(config.stateDir());
+        for (AllowedCommand command : config.commands().values()) {
+            String damaged = ledger.problem(command);
+            if (damaged != null) {
+                return Handled.refused(Reply.error(Reply.Reason.STATE, command.name()), line, "ping", damaged);
+            }
+        }
+        return Handled.answered(Reply.pong(ledger.exhausted(config.commands().values())), line, "ping");
+    }
+
+    /** Lock, intent, budget, run. */
+    private Handled run(Arrival arrival, AllowedCommand command, List<String> args, Peer requester,
+                        ListenerConfig config, byte[] line) {
         String name = command.name();
         // lock: held from before the budget is counted until the script ends; busy at once, never a wait
         try (GroupLock lock = GroupLock.tryAcquire(config.stateDir(), command.group())) {
             if (lock == null) {
                 return Handled.refused(Reply.error(Reply.Reason.BUSY, name), line, name,
                         "group " + command.group() + " is running another command");
+            }
+            long orphan = lock.runInFlight();
+            if (orphan != 0) {
+                return Handled.refused(Reply.error(Reply.Reason.BUSY, name), line, name, "group "
+                        + command.group() + " still runs process group " + orphan + " of a listener that died");
+            }
+            // intent: on disk before anything is counted or run; if it cannot be, nothing runs
+            try {
+                new AuditLog(config.auditLog()).append(new AuditLog.Entry(arrival.time(), arrival.id(),
+                        AuditLog.Phase.INTENT, requester.label(), line, null, name, null,
+                        (System.nanoTime() - arrival.nanos()) / 1e9, null));
+            } catch (IOException | RuntimeException e) {
+                return Handled.refused(Reply.error(Reply.Reason.AUDIT, name), line, name,
+                        "intent not recorded, nothing ran: " + e.getMessage());
             }
             // budget
             if (command.budget().isPresent()) {
@@ -119,7 +163,7 @@ final class HealPath {
                 }
             }
             // run
-            ScriptRunner.Outcome outcome = ScriptRunner.run(command, args, requester.label());
+            ScriptRunner.Outcome outcome = ScriptRunner.run(command, args, requester.label(), lock::running);
             Reply reply;
             if (outcome.timedOut()) {
                 reply = Reply.timedOut(name, outcome.seconds());
@@ -129,21 +173,25 @@ final class HealPath {
                 reply = Reply.failed(name, outcome.exit(), outcome.seconds());
             }
             return Handled.ran(reply, line, name, outcome);
+        } catch (StateException e) {
+            return Handled.refused(Reply.error(Reply.Reason.STATE, name), line, name, e.getMessage());
         } catch (IOException | RuntimeException e) {
             return Handled.refused(Reply.error(Reply.Reason.INTERNAL, name), line, name, e.toString());
         }
     }
 
     /**
-     * The last stage: one record in {@code log}, before the reply is sent, so that a client that has seen the
-     * reply can rely on the record being there. A record that cannot be written is lost: there is nowhere left
-     * to report it (stderr is the client's socket); {@code --check-config} catches an unwritable log early.
+     * The last stage: the outcome record in {@code log}, before the reply is sent, so that a client that has
+     * seen the reply can rely on the record being there. An outcome that cannot be written is lost: there is
+     * nowhere left to report it (stderr is the client's socket), and the reply must still say what ran. A run's
+     * intent is on disk already, so the log never lacks a run; {@code ping} answers {@code ERR audit} meanwhile.
      */
     void audit(Path log, String requester, Arrival arrival, Handled handled) {
         double seconds = (System.nanoTime() - arrival.nanos()) / 1e9;
         try {
-            new AuditLog(log).append(new AuditLog.Entry(arrival.time(), requester, handled.request(),
-                    handled.reply(), handled.command(), handled.exit(), seconds, handled.detail()));
+            new AuditLog(log).append(new AuditLog.Entry(arrival.time(), arrival.id(), AuditLog.Phase.OUTCOME,
+                    requester, handled.request(), handled.reply(), handled.command(), handled.exit(), seconds,
+                    handled.detail()));
         } catch (IOException | RuntimeException e) {
             // See above: nowhere to report it.
         }

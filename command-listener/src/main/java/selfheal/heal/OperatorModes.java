@@ -32,6 +32,15 @@ final class OperatorModes {
                     missing.add("ERROR " + file + ": " + tool + " is missing: commands cannot run without it");
                 }
             }
+            String state = SafeDirectory.problem(config.stateDir(), false);
+            if (state != null) {
+                missing.add("ERROR " + file + ": state.dir: " + state);
+            }
+            Path auditDir = config.auditLog().toAbsolutePath().getParent();
+            String audit = auditDir == null ? null : SafeDirectory.problem(auditDir, true);
+            if (audit != null) {
+                missing.add("ERROR " + file + ": audit.log: directory " + audit);
+            }
             if (!missing.isEmpty()) {
                 return CommandListener.print(out, String.join("\n", missing), 1);
             }
@@ -85,14 +94,17 @@ final class OperatorModes {
             boolean was = new BudgetLedger(config.stateDir()).reset(name);
             reply = new Reply(Reply.Reason.NONE, "OK reset " + name);
             detail = was ? "budget was exhausted; runs forgotten" : "budget was not exhausted; runs forgotten";
+        } catch (StateException e) {
+            reply = Reply.error(Reply.Reason.STATE, name);
+            detail = e.getMessage();
         } catch (IOException e) {
             reply = Reply.error(Reply.Reason.INTERNAL, name);
             detail = e.toString();
         }
         try {
-            new AuditLog(config.auditLog()).append(new AuditLog.Entry(time, "local",
-                    ("--reset " + name).getBytes(StandardCharsets.US_ASCII), reply, name, null,
-                    (System.nanoTime() - start) / 1e9, detail));
+            new AuditLog(config.auditLog()).append(new AuditLog.Entry(time, AuditLog.nextId(),
+                    AuditLog.Phase.OUTCOME, "local", ("--reset " + name).getBytes(StandardCharsets.US_ASCII),
+                    reply, name, null, (System.nanoTime() - start) / 1e9, detail));
         } catch (IOException e) {
             detail += "; audit log not written: " + e.getMessage();
         }

@@ -13,7 +13,7 @@ record Reply(Reason reason, String line) {
     enum Reason {
         NONE("ok"), BAD_REQUEST("bad-request"), UNKNOWN_COMMAND("unknown-command"), DENIED("denied"),
         BUSY("busy"), BUDGET_EXHAUSTED("budget-exhausted"), TIMEOUT("timeout"), FAILED("failed"),
-        INTERNAL("internal");
+        INTERNAL("internal"), AUDIT("audit"), STATE("state");
 
         final String wire;
 

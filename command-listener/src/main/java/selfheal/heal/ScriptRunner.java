@@ -26,7 +26,13 @@ final class ScriptRunner {
     record Outcome(int exit, boolean timedOut, double seconds, String output) {
     }
 
-    static Outcome run(AllowedCommand command, List<String> clientArgs, String peer) throws IOException {
+    /** Told the script's process group as soon as it exists, before the run goes on. */
+    interface Started {
+        void started(long processGroup) throws IOException;
+    }
+
+    static Outcome run(AllowedCommand command, List<String> clientArgs, String peer, Started started)
+            throws IOException {
         CommandLine line = new CommandLine(SessionProcess.SETSID);
         line.addArgument(command.executable().toString(), false);
         for (String arg : command.fixedArgs()) {
@@ -40,7 +46,7 @@ final class ScriptRunner {
         // A child that escaped the group kill but holds the pipe must not keep us waiting for EOF.
         streams.setStopTimeout(java.time.Duration.ofSeconds(2));
         ExecuteWatchdog watchdog = ExecuteWatchdog.builder().setTimeout(command.timeout()).get();
-        DefaultExecutor executor = new SessionExecutor(command.directory());
+        DefaultExecutor executor = new SessionExecutor(command.directory(), started);
         executor.setStreamHandler(streams);
         executor.setWatchdog(watchdog);
         executor.setExitValues(null);
@@ -57,10 +63,13 @@ final class ScriptRunner {
 
     /** Hands the watchdog a process whose destroy() kills the script's whole process group. */
     private static final class SessionExecutor extends DefaultExecutor {
+        private final Started started;
+
         // The builder cannot make a subclass, and launch() is the one hook that sees the Process.
         @SuppressWarnings("deprecation")
-        SessionExecutor(Path directory) {
+        SessionExecutor(Path directory, Started started) {
             super();
+            this.started = started;
             setWorkingDirectory(directory.toFile());
         }
 
@@ -74,7 +83,15 @@ final class ScriptRunner {
             ProcessBuilder builder = new ProcessBuilder(command.toStrings()).directory(dir.toFile());
             builder.environment().clear();
             builder.environment().putAll(env);
-            return new SessionProcess(builder.start());
+            SessionProcess process = new SessionProcess(builder.start());
+            try {
+                // setsid(1) execs in place: the pid is the new session's and its process group's id
+                started.started(process.pid());
+            } catch (IOException | RuntimeException e) {
+                process.destroy();
+                throw e;
+            }
+            return process;
         }
     }
 }

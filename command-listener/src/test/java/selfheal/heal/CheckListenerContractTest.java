@@ -101,4 +101,20 @@ class CheckListenerContractTest {
         assertTrue(out.startsWith("2 LISTENER CRITICAL - unexpected reply from " + where() + ": 'ERR internal'"),
                 out);
     }
+
+    @Test
+    void anAuditLogThatCannotBeWrittenIsCritical() throws Exception {
+        Files.createSymbolicLink(fx.auditLog, Path.of("/dev/null"));
+        String out = check();
+        assertTrue(out.startsWith("2 LISTENER CRITICAL - unexpected reply from " + where() + ": 'ERR audit'"), out);
+    }
+
+    @Test
+    void aDamagedBudgetLedgerIsCriticalAndNamesTheCommand() throws Exception {
+        fx.set("command.foo-restart.budget", "1/1h");
+        Files.writeString(fx.stateDir.resolve("foo-restart.runs"), "17", StandardCharsets.US_ASCII);
+        String out = check();
+        assertTrue(out.startsWith("2 LISTENER CRITICAL - unexpected reply from " + where()
+                + ": 'ERR state foo-restart'"), out);
+    }
 }

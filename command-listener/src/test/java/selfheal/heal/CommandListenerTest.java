@@ -66,7 +66,7 @@ class CommandListenerTest {
         fx.command("foo-restart", "fail.sh", "");
         String reply = fx.serve("foo-restart\n");
         assertTrue(reply.matches("ERR failed foo-restart exit=3 [0-9]+\\.[0-9]{2}s\n"), reply);
-        assertTrue(fx.audit().get(0).contains("detail=\"cannot restart: no such unit\\n\""), fx.audit().get(0));
+        assertTrue(fx.outcomes().get(0).contains("detail=\"cannot restart: no such unit\\n\""), fx.outcomes().get(0));
     }
 
     @Test
@@ -201,14 +201,14 @@ class CommandListenerTest {
         assertTrue((System.nanoTime() - start) / 1e9 < 6, "took too long");
         long pid = Long.parseLong(Files.readString(childPid).strip());
         assertTrue(deadOrZombieWithin(pid, Duration.ofSeconds(5)), "sleep 1000 (pid " + pid + ") survived");
-        assertTrue(fx.audit().get(0).contains("decision=timeout command=foo-restart exit=-"), fx.audit().get(0));
+        assertTrue(fx.outcomes().get(0).contains("decision=timeout command=foo-restart exit=-"), fx.outcomes().get(0));
     }
 
     @Test
     void aChattyScriptIsDrainedAndItsOutputKeptBounded() throws IOException {
         fx.command("foo-restart", "noisy.sh", "");
         assertTrue(fx.serve("foo-restart\n").startsWith("OK foo-restart exit=0 "));
-        String entry = fx.audit().get(0);
+        String entry = fx.outcomes().get(0);
         assertTrue(entry.length() < 2 * ScriptRunner.OUTPUT_LIMIT + 1000, "audit entry of " + entry.length());
         assertTrue(entry.contains("...("), "output was cut: " + entry.substring(0, 300));
     }
@@ -284,9 +284,11 @@ class CommandListenerTest {
         fx.serve(Peer.remote(IpAddress.parse("127.0.0.2")), Clock.systemUTC(),
                 new ByteArrayInputStream("foo-restart\n".getBytes(StandardCharsets.US_ASCII)));
         fx.serve(Peer.remote(IpAddress.parse("127.0.0.1")), Clock.systemUTC(), silent());
-        List<String> audit = fx.audit();
+        List<String> audit = fx.outcomes();
         assertEquals(requests.length + 2, audit.size(), String.join("\n", audit));
-        assertTrue(audit.get(2).matches("\\S+Z pid=[0-9]+ peer=127\\.0\\.0\\.1 request=\"foo-restart\" decision=ok"
+        assertEquals(requests.length + 3, fx.audit().size(), "and one intent, of the run");
+        assertTrue(audit.get(2).matches("\\S+Z pid=[0-9]+ id=\\S+ phase=outcome peer=127\\.0\\.0\\.1"
+                + " request=\"foo-restart\" decision=ok"
                 + " command=foo-restart exit=0 duration=[0-9.]+ reply=\"OK foo-restart exit=0 [0-9.]+s\".*"),
                 audit.get(2));
         assertTrue(audit.get(4).contains("request=\"foo;id\" decision=bad-request"), audit.get(4));

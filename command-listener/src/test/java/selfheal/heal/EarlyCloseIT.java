@@ -78,8 +78,8 @@ class EarlyCloseIT {
         assertFalse(Files.exists(done), "the process had already exited: the close proves nothing");
         assertTrue(reply.startsWith(expected) && reply.endsWith("\n") && reply.indexOf('\n') == reply.length() - 1,
                 "exactly one reply line and nothing after it: " + reply);
-        List<String> audit = fx.audit();
-        assertEquals(1, audit.size(), "the audit record is written before the reply");
+        List<String> audit = fx.outcomes();
+        assertEquals(1, audit.size(), "the outcome record is written before the reply");
         assertTrue(audit.get(0).contains(" peer=127.0.0.1 request=\"" + request + "\""), audit.get(0));
 
         Files.writeString(release, "");

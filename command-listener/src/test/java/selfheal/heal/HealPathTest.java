@@ -54,10 +54,13 @@ class HealPathTest {
         assertEquals(0, handled.exit());
         assertEquals(2, fx.runs().size());
         List<String> audit = fx.audit();
-        assertEquals(1, audit.size(), audit.toString());
-        assertTrue(audit.get(0).matches("\\S+Z pid=[0-9]+ peer=watch request=\"foo-restart\" decision=ok"
+        assertEquals(2, audit.size(), audit.toString());
+        assertTrue(audit.get(0).matches("\\S+Z pid=[0-9]+ id=\\S+ phase=intent peer=watch request=\"foo-restart\""
+                + " decision=run command=foo-restart exit=- duration=[0-9.]+ reply=-"), audit.get(0));
+        assertTrue(audit.get(1).matches("\\S+Z pid=[0-9]+ id=\\S+ phase=outcome peer=watch request=\"foo-restart\""
+                + " decision=ok"
                 + " command=foo-restart exit=0 duration=[0-9.]+ reply=\"OK foo-restart exit=0 [0-9.]+s\""
-                + " detail=\"restarted\\\\n\""), audit.get(0));
+                + " detail=\"restarted\\\\n\""), audit.get(1));
     }
 
     @Test
@@ -84,16 +87,17 @@ class HealPathTest {
     void anInProcessRequestIsAnsweredAndAuditedExactlyAsTheSameLineFromTheNetwork(String line) throws Exception {
         String network = fx.serve(line + "\n");
         String inProcess = ask(line).reply().line() + "\n";
-        List<String> audit = fx.audit();
+        List<String> audit = fx.outcomes();
         assertEquals(2, audit.size(), audit.toString());
         assertEquals(withoutTimes(network), withoutTimes(inProcess));
-        assertEquals(withoutTimes(audit.get(0)).replaceFirst("^peer=127\\.0\\.0\\.1 ", "peer=watch "),
+        assertEquals(withoutTimes(audit.get(0))
+                        .replaceFirst("^phase=outcome peer=127\\.0\\.0\\.1 ", "phase=outcome peer=watch "),
                 withoutTimes(audit.get(1)));
     }
 
     /** Drops what differs between two runs of one request: time, pid, duration, seconds. */
     private static String withoutTimes(String s) {
-        return s.replaceAll("^\\S+Z pid=[0-9]+ ", "").replaceAll("duration=[0-9.]+", "duration=")
+        return s.replaceAll("^\\S+Z pid=[0-9]+ id=\\S+ ", "").replaceAll("duration=[0-9.]+", "duration=")
                 .replaceAll("[0-9]+\\.[0-9]{2}s", "s");
     }
 
@@ -111,8 +115,8 @@ class HealPathTest {
         Handled refused = ask(clock, WATCH, "foo-restart");
         assertEquals("ERR budget-exhausted foo-restart 2/15m", refused.reply().line());
         assertEquals(4, fx.runs().size(), "only the two granted runs ran");
-        assertTrue(fx.audit().get(2).contains("peer=watch request=\"foo-restart\" decision=budget-exhausted"),
-                fx.audit().get(2));
+        assertTrue(fx.outcomes().get(2).contains("peer=watch request=\"foo-restart\" decision=budget-exhausted"),
+                fx.outcomes().get(2));
         assertEquals("OK pong budget-exhausted=foo-restart\n", fx.serve("ping\n"));
     }
 

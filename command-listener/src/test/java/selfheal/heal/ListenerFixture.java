@@ -79,6 +79,17 @@ final class ListenerFixture {
         return Files.exists(auditLog) ? Files.readAllLines(auditLog, StandardCharsets.US_ASCII) : List.of();
     }
 
+    /** The records of how requests ended: all but the intents written before each run. */
+    List<String> outcomes() throws IOException {
+        List<String> outcomes = new java.util.ArrayList<>();
+        for (String line : audit()) {
+            if (!line.contains(" phase=intent ")) {
+                outcomes.add(line);
+            }
+        }
+        return outcomes;
+    }
+
     List<String> runs() throws IOException {
         return Files.exists(marker) ? Files.readAllLines(marker) : List.of();
     }

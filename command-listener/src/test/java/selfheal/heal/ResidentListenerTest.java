@@ -67,7 +67,7 @@ class ResidentListenerTest {
         assertEquals("ERR unknown-command\n", exchange("bar-restart\n"));
         assertEquals("OK pong\n", exchange("ping\n"));
         assertEquals(2, fx.runs().size());
-        List<String> audit = fx.audit();
+        List<String> audit = fx.outcomes();
         assertEquals(4, audit.size(), audit.toString());
         assertTrue(audit.get(2).contains("peer=127.0.0.1 request=\"bar-restart\" decision=unknown-command"),
                 audit.get(2));
