@@ -138,8 +138,10 @@ class ListenerConfigTest {
     }
 
     @Test
-    void theShippedExampleHasNoProblemButMissingHostFiles() {
-        Path example = Path.of("examples/listener.properties").toAbsolutePath();
+    void theShippedExampleHasNoProblemButMissingHostFiles() throws IOException {
+        // A copy with the mode an install gives it: the checkout's own mode is whatever its umask made it.
+        Path example = Files.copy(Path.of("examples/listener.properties"), tmp.resolve("example.properties"));
+        Files.setPosixFilePermissions(example, PosixFilePermissions.fromString("rw-r-----"));
         List<String> problems;
         try {
             problems = ListenerConfig.load(example).commands().isEmpty() ? List.of("no commands") : List.of();
