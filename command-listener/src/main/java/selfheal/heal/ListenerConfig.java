@@ -9,6 +9,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collections;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -64,14 +65,53 @@ record ListenerConfig(Map<String, AllowedCommand> commands, List<AddressRange> a
     }
 
     static ListenerConfig load(Path file) throws ConfigException {
-        Properties properties = new Properties();
+        List<String> problems = new ArrayList<>();
+        OnceOnly properties = new OnceOnly();
         // FileInputStream, not Files.newInputStream: the JVM has it loaded already, the channel classes not.
         try (InputStream in = new FileInputStream(file.toFile())) {
             properties.load(in);
         } catch (IOException | IllegalArgumentException e) {
-            throw new ConfigException(List.of(file + ": cannot be read: " + e.getMessage()));
+            problems.add(file + ": cannot be read: " + e.getMessage());
+            throw new ConfigException(problems);
         }
-        return from(properties);
+        properties.reportKeysSetTwice(problems);
+        return from(properties, problems);
+    }
+
+    /**
+     * Properties that notice a key set more than once, which Properties itself settles silently by keeping the
+     * last value (a second command.foo-restart would run in place of the first). The syntax stays exactly
+     * Properties', because Properties.load still parses the file and calls {@link #put} once per entry.
+     */
+    private static final class OnceOnly extends Properties {
+        private static final long serialVersionUID = 1L;
+
+        /** Every value each key was given, in the order of the file. */
+        private final transient Map<Object, List<Object>> given = new LinkedHashMap<>();
+
+        @Override
+        public synchronized Object put(Object key, Object value) {
+            List<Object> values = given.get(key);
+            if (values == null) {
+                values = new ArrayList<>(1);
+                given.put(key, values);
+            }
+            values.add(value);
+            return super.put(key, value);
+        }
+
+        void reportKeysSetTwice(List<String> problems) {
+            for (Map.Entry<Object, List<Object>> e : given.entrySet()) {
+                if (e.getValue().size() > 1) {
+                    StringBuilder values = new StringBuilder();
+                    for (Object value : e.getValue()) {
+                        values.append(values.length() == 0 ? "'" : ", then '").append(value.toString().strip())
+                                .append('\'');
+                    }
+                    problems.add(e.getKey() + ": set more than once (" + values + "); a key may appear only once");
+                }
+            }
+        }
     }
 
     /** The audit log named in a file, if any, so that even a broken configuration leaves a trace. */
@@ -86,8 +126,7 @@ record ListenerConfig(Map<String, AllowedCommand> commands, List<AddressRange> a
         }
     }
 
-    static ListenerConfig from(Properties properties) throws ConfigException {
-        List<String> problems = new ArrayList<>();
+    private static ListenerConfig from(Properties properties, List<String> problems) throws ConfigException {
         Map<String, String> values = new TreeMap<>();
         for (String key : properties.stringPropertyNames()) {
             values.put(key, properties.getProperty(key).strip());

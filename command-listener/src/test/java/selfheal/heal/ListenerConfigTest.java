@@ -3,11 +3,15 @@ package selfheal.heal;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import java.io.IOException;
+import java.nio.file.FileSystems;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
 import java.nio.file.attribute.PosixFilePermissions;
+import java.nio.file.attribute.UserPrincipal;
 import java.time.Duration;
 import java.util.List;
 import org.junit.jupiter.api.BeforeEach;
@@ -135,6 +139,41 @@ class ListenerConfigTest {
                 + " resident.idle 600.00s, resident.connections 4\n"
                 + "  foo-restart = " + script + " " + fx.marker
                 + " (timeout 60.00s, budget 3/15m, group foo, dir /)\n", out);
+    }
+
+    // --- the file itself -------------------------------------------------------------------------------
+
+    @Test
+    void aKeySetTwiceIsRefused() throws IOException {
+        String canary = ListenerFixture.script("fail.sh").toString();
+        Files.writeString(fx.config, "command.foo-restart = " + canary + "\n", StandardOpenOption.APPEND);
+        assertEquals(List.of("command.foo-restart: set more than once ('" + script + "', then '" + canary
+                + "'); a key may appear only once"), problems());
+    }
+
+    @Test
+    void allowSetTwiceIsRefused() throws IOException {
+        Files.writeString(fx.config, "allow = 10.0.0.0/8\n", StandardOpenOption.APPEND);
+        assertEquals(List.of("allow: set more than once ('127.0.0.1, 192.0.2.0/24, 2001:db8::/32', then"
+                + " '10.0.0.0/8'); a key may appear only once"), problems());
+    }
+
+    private static Path copyOfScript(Path dir, String name) throws IOException {
+        Path copy = Files.copy(ListenerFixture.script(name), dir.resolve(name));
+        Files.setPosixFilePermissions(copy, PosixFilePermissions.fromString("rwxr-xr-x"));
+        return copy;
+    }
+
+    static boolean isRoot() throws IOException {
+        return Integer.valueOf(0).equals(Files.getAttribute(Path.of("/proc/self"), "unix:uid"));
+    }
+
+    private static UserPrincipal user(String name) throws IOException {
+        return FileSystems.getDefault().getUserPrincipalLookupService().lookupPrincipalByName(name);
+    }
+
+    private static int uid(Path path) throws IOException {
+        return (Integer) Files.getAttribute(path, "unix:uid");
     }
 
     @Test
