@@ -42,7 +42,7 @@ record ListenerConfig(Map<String, AllowedCommand> commands, List<AddressRange> a
     static final Duration DEFAULT_COMMAND_TIMEOUT = Duration.ofSeconds(60);
     static final Set<String> RESERVED = Set.of("ping", "help");
 
-    private static final Set<String> GLOBAL_KEYS = Set.of("allow", "state.dir", "audit.log", "read.timeout",
+    private static final Set<String> GLOBAL_KEYS = Set.of("allow", "allow.any", "state.dir", "audit.log", "read.timeout",
             "resident.idle", "resident.connections");
     private static final Set<String> COMMAND_ATTRIBUTES =
             Set.of("args", "timeout", "budget", "group", "dir", "accepts");
@@ -133,17 +133,7 @@ record ListenerConfig(Map<String, AllowedCommand> commands, List<AddressRange> a
         }
         checkKeys(values, problems);
 
-        List<AddressRange> allow = new ArrayList<>();
-        for (String entry : Chars.split(values.getOrDefault("allow", DEFAULT_ALLOW), ",")) {
-            if (entry.isEmpty()) {
-                continue;
-            }
-            try {
-                allow.add(AddressRange.parse(entry));
-            } catch (IllegalArgumentException e) {
-                problems.add("allow: " + e.getMessage());
-            }
-        }
+        List<AddressRange> allow = allow(values, problems);
         Path stateDir = directory("state.dir", values.getOrDefault("state.dir", DEFAULT_STATE_DIR), true, problems);
         Path auditLog = auditLog(values.getOrDefault("audit.log", DEFAULT_AUDIT_LOG), problems);
         Duration readTimeout = seconds("read.timeout", values.get("read.timeout"), DEFAULT_READ_TIMEOUT,
@@ -173,13 +163,43 @@ record ListenerConfig(Map<String, AllowedCommand> commands, List<AddressRange> a
         return new ListenerConfig(commands, allow, stateDir, auditLog, readTimeout, residency);
     }
 
+    /** At least one entry; one that admits every address (a /0) only with {@code allow.any = yes}. */
+    private static List<AddressRange> allow(Map<String, String> values, List<String> problems) {
+        String any = values.getOrDefault("allow.any", "no");
+        if (!any.equals("yes") && !any.equals("no")) {
+            problems.add("allow.any: '" + any + "' is not yes or no");
+        }
+        List<AddressRange> allow = new ArrayList<>();
+        boolean given = false;
+        for (String entry : Chars.split(values.getOrDefault("allow", DEFAULT_ALLOW), ",")) {
+            if (entry.isEmpty()) {
+                continue;
+            }
+            given = true;
+            try {
+                AddressRange range = AddressRange.parse(entry);
+                if (range.prefixLength() == 0 && !any.equals("yes")) {
+                    problems.add("allow: " + entry + " admits every address; set allow.any = yes if that is meant");
+                }
+                allow.add(range);
+            } catch (IllegalArgumentException e) {
+                problems.add("allow: " + e.getMessage());
+            }
+        }
+        if (!given) {
+            problems.add("allow: no address given; list at least one (without the key, the default "
+                    + DEFAULT_ALLOW + " applies)");
+        }
+        return allow;
+    }
+
     private static void checkKeys(Map<String, String> values, List<String> problems) {
         for (String key : values.keySet()) {
             if (GLOBAL_KEYS.contains(key)) {
                 continue;
             }
             if (!key.startsWith("command.")) {
-                problems.add(key + ": unknown key (known: allow, state.dir, audit.log, read.timeout,"
+                problems.add(key + ": unknown key (known: allow, allow.any, state.dir, audit.log, read.timeout,"
                         + " resident.idle, resident.connections,"
                         + " command.<name>[.args|.timeout|.budget|.group|.dir|.accepts])");
                 continue;

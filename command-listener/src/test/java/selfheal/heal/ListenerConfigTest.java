@@ -103,7 +103,7 @@ class ListenerConfigTest {
                 "command.bar.timeout: there is no command.bar = <script> for it",
                 "command.foo-restart.colour: unknown attribute 'colour' (known: args, timeout, budget, group, dir,"
                         + " accepts)",
-                "logfile: unknown key (known: allow, state.dir, audit.log, read.timeout,"
+                "logfile: unknown key (known: allow, allow.any, state.dir, audit.log, read.timeout,"
                         + " resident.idle, resident.connections, command.<name>[.args|.timeout|.budget|.group|.dir|.accepts])",
                 "allow: 'example.org' is not an IPv4 or IPv6 address",
                 "allow: prefix length /33 is out of 0..32",
@@ -156,6 +156,31 @@ class ListenerConfigTest {
         Files.writeString(fx.config, "allow = 10.0.0.0/8\n", StandardOpenOption.APPEND);
         assertEquals(List.of("allow: set more than once ('127.0.0.1, 192.0.2.0/24, 2001:db8::/32', then"
                 + " '10.0.0.0/8'); a key may appear only once"), problems());
+    }
+
+    // --- allow -----------------------------------------------------------------------------------------
+
+    @Test
+    void anEmptyAllowListIsRefused() throws IOException {
+        fx.set("allow", "");
+        assertEquals(List.of("allow: no address given; list at least one (without the key, the default"
+                + " 127.0.0.1, ::1 applies)"), problems());
+    }
+
+    @Test
+    void allowingEveryAddressNeedsAllowAny() throws Exception {
+        fx.set("allow", "0.0.0.0/0, ::/0");
+        assertEquals(List.of(
+                "allow: 0.0.0.0/0 admits every address; set allow.any = yes if that is meant",
+                "allow: ::/0 admits every address; set allow.any = yes if that is meant"), problems());
+        fx.set("allow.any", "yes");
+        assertEquals("[0.0.0.0/0, 0:0:0:0:0:0:0:0/0]", ListenerConfig.load(fx.config).allow().toString());
+    }
+
+    @Test
+    void allowAnyIsYesOrNo() throws IOException {
+        fx.set("allow.any", "true");
+        assertEquals(List.of("allow.any: 'true' is not yes or no"), problems());
     }
 
     private static Path copyOfScript(Path dir, String name) throws IOException {
