@@ -339,8 +339,9 @@ record ListenerConfig(Map<String, AllowedCommand> commands, List<AddressRange> a
         try {
             double seconds = Double.parseDouble(value);
             Duration d = Duration.ofMillis(Math.round(seconds * 1000));
-            if (!(seconds > 0) || d.compareTo(max) > 0) {
-                problems.add(key + ": " + value + " is not between 0 and " + max.toSeconds() + " seconds");
+            // Below a tenth of a second nothing can be done in time: a request would fail having done nothing.
+            if (!(seconds >= 0.1) || d.compareTo(max) > 0) {
+                problems.add(key + ": " + value + " is not between 0.1 and " + max.toSeconds() + " seconds");
                 return fallback;
             }
             return d;

@@ -110,7 +110,7 @@ class ListenerConfigTest {
                 "state.dir: /nonexistent/state is not an existing directory",
                 "audit.log: 'audit.log' is not an absolute path",
                 "read.timeout: 'soon' is not a number of seconds",
-                "command.foo-restart.timeout: -1 is not between 0 and 3600 seconds",
+                "command.foo-restart.timeout: -1 is not between 0.1 and 3600 seconds",
                 "command.foo-restart.budget: budget '3 per hour' is not N/<number><s|m|h|d>, for example 3/15m",
                 "command.ping: 'ping' is built in and cannot be configured"), problems());
     }
@@ -126,7 +126,7 @@ class ListenerConfigTest {
     void checkConfigPrintsOneLinePerProblemAndExitsOne() throws IOException {
         fx.set("command.foo-restart", "/nonexistent/restart.sh").set("read.timeout", "0");
         String out = fx.operator("--check-config", fx.config.toString());
-        assertEquals("ERROR " + fx.config + ": read.timeout: 0 is not between 0 and 60 seconds\n"
+        assertEquals("ERROR " + fx.config + ": read.timeout: 0 is not between 0.1 and 60 seconds\n"
                 + "ERROR " + fx.config + ": command.foo-restart: /nonexistent/restart.sh does not exist\n", out);
     }
 
@@ -181,6 +181,15 @@ class ListenerConfigTest {
     void allowAnyIsYesOrNo() throws IOException {
         fx.set("allow.any", "true");
         assertEquals(List.of("allow.any: 'true' is not yes or no"), problems());
+    }
+
+    // --- timeouts --------------------------------------------------------------------------------------
+
+    @Test
+    void aTimeoutBelowATenthOfASecondIsRefused() throws IOException {
+        fx.set("command.foo-restart.timeout", "0.0004");
+        assertEquals(List.of("command.foo-restart.timeout: 0.0004 is not between 0.1 and 3600 seconds"),
+                problems());
     }
 
     private static Path copyOfScript(Path dir, String name) throws IOException {
