@@ -66,6 +66,7 @@ record ListenerConfig(Map<String, AllowedCommand> commands, List<AddressRange> a
 
     static ListenerConfig load(Path file) throws ConfigException {
         List<String> problems = new ArrayList<>();
+        checkFile(file, problems);
         OnceOnly properties = new OnceOnly();
         // FileInputStream, not Files.newInputStream: the JVM has it loaded already, the channel classes not.
         try (InputStream in = new FileInputStream(file.toFile())) {
@@ -76,6 +77,49 @@ record ListenerConfig(Map<String, AllowedCommand> commands, List<AddressRange> a
         }
         properties.reportKeysSetTwice(problems);
         return from(properties, problems);
+    }
+
+    /**
+     * The file decides what the listener runs: only root or the listener's own user may own it, and neither its
+     * group nor others may write it. Judged on what it resolves to, if it is a symlink.
+     */
+    private static void checkFile(Path file, List<String> problems) {
+        Map<String, Object> attributes;
+        try {
+            attributes = Files.readAttributes(file, "unix:mode,uid");
+        } catch (IOException | UnsupportedOperationException e) {
+            return; // reading it says why
+        }
+        int mode = (Integer) attributes.get("mode");
+        if ((mode & (GROUP_WRITE | OTHERS_WRITE)) != 0) {
+            problems.add(file + ": writable by group or others (mode " + Integer.toOctalString(mode & 07777)
+                    + "); whoever can write it chooses what the listener runs");
+        }
+        int owner = (Integer) attributes.get("uid");
+        if (owner != 0) {
+            int self = effectiveUid();
+            if (owner != self) {
+                problems.add(file + ": owned by " + ownerName(file) + " (uid " + owner + "); only root or the user the"
+                        + " listener runs as (uid " + self + ") may own it");
+            }
+        }
+    }
+
+    /** The process's effective uid, which owns /proc/self (-1 if that cannot be read). */
+    private static int effectiveUid() {
+        try {
+            return (Integer) Files.getAttribute(Path.of("/proc/self"), "unix:uid");
+        } catch (IOException | UnsupportedOperationException e) {
+            return -1;
+        }
+    }
+
+    private static String ownerName(Path path) {
+        try {
+            return Files.getOwner(path).getName();
+        } catch (IOException e) {
+            return "?";
+        }
     }
 
     /**

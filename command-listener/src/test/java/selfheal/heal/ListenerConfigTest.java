@@ -158,6 +158,21 @@ class ListenerConfigTest {
                 + " '10.0.0.0/8'); a key may appear only once"), problems());
     }
 
+    @Test
+    void aConfigurationWritableByGroupOrOthersIsRefused() throws IOException {
+        Files.setPosixFilePermissions(fx.config, PosixFilePermissions.fromString("rw-rw-r--"));
+        assertEquals(List.of(fx.config + ": writable by group or others (mode 664); whoever can write it"
+                + " chooses what the listener runs"), problems());
+    }
+
+    @Test
+    void aConfigurationOwnedByAnotherUserIsRefused() throws IOException {
+        assumeTrue(isRoot(), "only root can give a file to nobody: run the tests as root to check this rule");
+        Files.setOwner(fx.config, user("nobody"));
+        assertEquals(List.of(fx.config + ": owned by nobody (uid " + uid(fx.config) + "); only root or the"
+                + " user the listener runs as (uid 0) may own it"), problems());
+    }
+
     // --- allow -----------------------------------------------------------------------------------------
 
     @Test
