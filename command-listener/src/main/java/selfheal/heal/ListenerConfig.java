@@ -3,13 +3,16 @@ package selfheal.heal;
 import java.io.FileInputStream;
 import java.io.IOException;
 import java.io.InputStream;
+import java.nio.file.FileSystems;
 import java.nio.file.Files;
 import java.nio.file.LinkOption;
 import java.nio.file.Path;
+import java.nio.file.attribute.UserPrincipal;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -42,8 +45,8 @@ record ListenerConfig(Map<String, AllowedCommand> commands, List<AddressRange> a
     static final Duration DEFAULT_COMMAND_TIMEOUT = Duration.ofSeconds(60);
     static final Set<String> RESERVED = Set.of("ping", "help");
 
-    private static final Set<String> GLOBAL_KEYS = Set.of("allow", "allow.any", "state.dir", "audit.log", "read.timeout",
-            "resident.idle", "resident.connections");
+    private static final Set<String> GLOBAL_KEYS = Set.of("allow", "allow.any", "state.dir", "audit.log",
+            "read.timeout", "resident.idle", "resident.connections", "trusted.owner");
     private static final Set<String> COMMAND_ATTRIBUTES =
             Set.of("args", "timeout", "budget", "group", "dir", "accepts");
     private static final int OTHERS_WRITE = 0002;
@@ -188,11 +191,12 @@ record ListenerConfig(Map<String, AllowedCommand> commands, List<AddressRange> a
                 count("resident.connections", values.get("resident.connections"),
                         Residency.DEFAULT.connections(), 32, problems));
 
+        Owners owners = Owners.of(values.get("trusted.owner"), problems);
         Map<String, AllowedCommand> commands = new TreeMap<>();
         for (String key : values.keySet()) {
             if (key.startsWith("command.") && key.indexOf('.', "command.".length()) < 0) {
                 String name = key.substring("command.".length());
-                AllowedCommand command = command(name, values, problems);
+                AllowedCommand command = command(name, values, owners, problems);
                 if (command != null) {
                     commands.put(name, command);
                 }
@@ -244,7 +248,7 @@ record ListenerConfig(Map<String, AllowedCommand> commands, List<AddressRange> a
             }
             if (!key.startsWith("command.")) {
                 problems.add(key + ": unknown key (known: allow, allow.any, state.dir, audit.log, read.timeout,"
-                        + " resident.idle, resident.connections,"
+                        + " resident.idle, resident.connections, trusted.owner,"
                         + " command.<name>[.args|.timeout|.budget|.group|.dir|.accepts])");
                 continue;
             }
@@ -260,7 +264,8 @@ record ListenerConfig(Map<String, AllowedCommand> commands, List<AddressRange> a
         }
     }
 
-    private static AllowedCommand command(String name, Map<String, String> values, List<String> problems) {
+    private static AllowedCommand command(String name, Map<String, String> values, Owners owners,
+                                          List<String> problems) {
         String key = "command." + name;
         int before = problems.size();
         if (!Chars.isName(name)) {
@@ -271,7 +276,7 @@ record ListenerConfig(Map<String, AllowedCommand> commands, List<AddressRange> a
             problems.add(key + ": '" + name + "' is built in and cannot be configured");
             return null;
         }
-        Path executable = executable(key, values.get(key), problems);
+        Path executable = executable(key, values.get(key), owners, problems);
         String args = values.getOrDefault(key + ".args", "");
         List<String> fixedArgs = Chars.split(args, "");
         for (String arg : fixedArgs) {
@@ -311,8 +316,15 @@ record ListenerConfig(Map<String, AllowedCommand> commands, List<AddressRange> a
         return new AllowedCommand(name, executable, fixedArgs, timeout, budget, group, directory, accepts);
     }
 
-    /** Absolute, exists, a regular executable file, and neither it nor a directory above it open to others. */
-    private static Path executable(String key, String value, List<String> problems) {
+    /**
+     * Absolute, exists, a regular executable file, and safe from anyone but its trusted owners, judged where it
+     * resolves to ({@code toRealPath}: {@code /bin/true} is judged as {@code /usr/bin/true} where /bin is a
+     * symlink): the file and every directory above it owned by root (or trusted.owner), none writable by group
+     * or others, except a sticky directory (such as /tmp), whose entries only their owners can replace, and
+     * those are judged in turn. When the configured name is a symlink, the directories holding the link are
+     * judged too: whoever can write there can point the link elsewhere.
+     */
+    private static Path executable(String key, String value, Owners owners, List<String> problems) {
         Path path = Path.of(value);
         if (!path.isAbsolute()) {
             problems.add(key + ": '" + value + "' is not an absolute path");
@@ -326,28 +338,97 @@ record ListenerConfig(Map<String, AllowedCommand> commands, List<AddressRange> a
             problems.add(key + ": " + value + " is not an executable file");
             return path;
         }
-        int mode = mode(path);
-        if ((mode & (OTHERS_WRITE | GROUP_WRITE)) != 0) {
-            problems.add(key + ": " + value + " is writable by group or others (mode "
-                    + Integer.toOctalString(mode & 07777) + "); anyone who can write it can run code as the listener");
+        Path real;
+        Set<Path> directories = new LinkedHashSet<>();
+        try {
+            real = path.toRealPath();
+            for (Path dir = real.getParent(); dir != null; dir = dir.getParent()) {
+                directories.add(dir);
+            }
+            if (!real.equals(path)) {
+                for (Path dir = path.getParent().toRealPath(); dir != null; dir = dir.getParent()) {
+                    directories.add(dir);
+                }
+            }
+        } catch (IOException e) {
+            problems.add(key + ": " + value + " cannot be resolved: " + e.getMessage());
             return path;
         }
-        for (Path dir = path.toAbsolutePath().getParent(); dir != null; dir = dir.getParent()) {
-            int dirMode = mode(dir);
-            if ((dirMode & OTHERS_WRITE) != 0 && (dirMode & STICKY) == 0) {
-                problems.add(key + ": directory " + dir + " is writable by others, so " + value
-                        + " could be replaced");
+        String shown = real.equals(path) ? value : value + " (" + real + ")";
+        int[] file = modeAndOwner(real);
+        if (!owners.trust(file[1], real)) {
+            problems.add(key + ": " + shown + " is owned by " + ownerName(real) + ", not " + owners
+                    + "; whoever owns it can change what the listener runs");
+            return path;
+        }
+        if ((file[0] & (OTHERS_WRITE | GROUP_WRITE)) != 0) {
+            problems.add(key + ": " + shown + " is writable by group or others (mode "
+                    + Integer.toOctalString(file[0] & 07777)
+                    + "); anyone who can write it can run code as the listener");
+            return path;
+        }
+        for (Path dir : directories) {
+            int[] above = modeAndOwner(dir);
+            if (!owners.trust(above[1], dir)) {
+                problems.add(key + ": directory " + dir + " is owned by " + ownerName(dir) + ", not " + owners
+                        + ", so " + value + " could be replaced");
+                break;
+            }
+            if ((above[0] & (OTHERS_WRITE | GROUP_WRITE)) != 0 && (above[0] & STICKY) == 0) {
+                problems.add(key + ": directory " + dir + " is writable by group or others (mode "
+                        + Integer.toOctalString(above[0] & 07777) + "), so " + value + " could be replaced");
                 break;
             }
         }
         return path;
     }
 
-    private static int mode(Path path) {
+    /** {mode, uid} of a path that is no symlink; {07777, -1}, refused, if it cannot be read. */
+    private static int[] modeAndOwner(Path real) {
         try {
-            return (Integer) Files.getAttribute(path, "unix:mode", LinkOption.NOFOLLOW_LINKS);
+            Map<String, Object> attributes = Files.readAttributes(real, "unix:mode,uid", LinkOption.NOFOLLOW_LINKS);
+            return new int[] {(Integer) attributes.get("mode"), (Integer) attributes.get("uid")};
         } catch (IOException | UnsupportedOperationException e) {
-            return 0;
+            return new int[] {07777, -1};
+        }
+    }
+
+    /** Who may own scripts and the directories above them: root, and trusted.owner if it is set. */
+    private static final class Owners {
+        private final String name;
+        private final UserPrincipal user;
+
+        private Owners(String name, UserPrincipal user) {
+            this.name = name;
+            this.user = user;
+        }
+
+        static Owners of(String trustedOwner, List<String> problems) {
+            if (trustedOwner != null) {
+                try {
+                    return new Owners(trustedOwner, FileSystems.getDefault().getUserPrincipalLookupService()
+                            .lookupPrincipalByName(trustedOwner));
+                } catch (IOException e) {
+                    problems.add("trusted.owner: there is no user '" + trustedOwner + "' on this host");
+                }
+            }
+            return new Owners("root", null);
+        }
+
+        boolean trust(int uid, Path real) {
+            if (uid == 0) {
+                return true;
+            }
+            try {
+                return user != null && user.equals(Files.getOwner(real, LinkOption.NOFOLLOW_LINKS));
+            } catch (IOException e) {
+                return false;
+            }
+        }
+
+        @Override
+        public String toString() {
+            return user == null ? "root" : "root or " + name;
         }
     }
 

@@ -83,8 +83,8 @@ class ListenerConfigTest {
         Files.setPosixFilePermissions(inside, PosixFilePermissions.fromString("rwxr-xr-x"));
         Files.setPosixFilePermissions(dir, PosixFilePermissions.fromString("rwxrwxrwx"));
         fx.set("command.foo-restart", inside.toString());
-        assertEquals(List.of("command.foo-restart: directory " + dir + " is writable by others, so " + inside
-                + " could be replaced"), problems());
+        assertEquals(List.of("command.foo-restart: directory " + dir + " is writable by group or others (mode 777),"
+                + " so " + inside + " could be replaced"), problems());
     }
 
     @Test
@@ -104,7 +104,7 @@ class ListenerConfigTest {
                 "command.foo-restart.colour: unknown attribute 'colour' (known: args, timeout, budget, group, dir,"
                         + " accepts)",
                 "logfile: unknown key (known: allow, allow.any, state.dir, audit.log, read.timeout,"
-                        + " resident.idle, resident.connections, command.<name>[.args|.timeout|.budget|.group|.dir|.accepts])",
+                        + " resident.idle, resident.connections, trusted.owner, command.<name>[.args|.timeout|.budget|.group|.dir|.accepts])",
                 "allow: 'example.org' is not an IPv4 or IPv6 address",
                 "allow: prefix length /33 is out of 0..32",
                 "state.dir: /nonexistent/state is not an existing directory",
@@ -167,7 +167,7 @@ class ListenerConfigTest {
 
     @Test
     void aConfigurationOwnedByAnotherUserIsRefused() throws IOException {
-        assumeTrue(isRoot(), "only root can give a file to nobody: run the tests as root to check this rule");
+        assumeTrue(ListenerFixture.runsAsRoot(), "only root can give a file to nobody: run the tests as root to check this rule");
         Files.setOwner(fx.config, user("nobody"));
         assertEquals(List.of(fx.config + ": owned by nobody (uid " + uid(fx.config) + "); only root or the"
                 + " user the listener runs as (uid 0) may own it"), problems());
@@ -198,6 +198,86 @@ class ListenerConfigTest {
         assertEquals(List.of("allow.any: 'true' is not yes or no"), problems());
     }
 
+    // --- scripts ---------------------------------------------------------------------------------------
+
+    @Test
+    void aScriptOwnedByAnotherUserIsRefused() throws IOException {
+        assumeTrue(ListenerFixture.runsAsRoot(), "only root can give a file to nobody: run the tests as root to check this rule");
+        Path other = copyOfScript(Files.createDirectory(tmp.resolve("bin")), "record.sh");
+        Files.setOwner(other, user("nobody"));
+        fx.set("command.foo-restart", other.toString());
+        assertEquals(List.of("command.foo-restart: " + other + " is owned by nobody, not root; whoever owns it can"
+                + " change what the listener runs"), problems());
+    }
+
+    @Test
+    void aScriptInADirectoryOwnedByAnotherUserIsRefused() throws IOException {
+        assumeTrue(ListenerFixture.runsAsRoot(), "only root can give a directory to nobody: run the tests as root to check this rule");
+        Path dir = Files.createDirectory(tmp.resolve("bin"));
+        Path inside = copyOfScript(dir, "record.sh");
+        Files.setOwner(dir, user("nobody"));
+        fx.set("command.foo-restart", inside.toString());
+        assertEquals(List.of("command.foo-restart: directory " + dir + " is owned by nobody, not root, so " + inside
+                + " could be replaced"), problems());
+    }
+
+    @Test
+    void aScriptInADirectoryWritableByItsGroupIsRefused() throws IOException {
+        Path dir = Files.createDirectory(tmp.resolve("bin"));
+        Path inside = copyOfScript(dir, "record.sh");
+        Files.setPosixFilePermissions(dir, PosixFilePermissions.fromString("rwxrwxr-x"));
+        fx.set("command.foo-restart", inside.toString());
+        assertEquals(List.of("command.foo-restart: directory " + dir + " is writable by group or others (mode 775),"
+                + " so " + inside + " could be replaced"), problems());
+    }
+
+    @Test
+    void aStickyDirectoryIsFineAboveAnEntryOwnedByRoot() throws Exception {
+        assumeTrue(ListenerFixture.runsAsRoot(), "the entry below the sticky directory must be owned by root: run the tests as root");
+        Path sticky = Files.createDirectory(tmp.resolve("sticky"));
+        Path inside = copyOfScript(Files.createDirectory(sticky.resolve("bin")), "record.sh");
+        Files.setPosixFilePermissions(sticky, PosixFilePermissions.fromString("rwxrwxrwx"));
+        Files.setAttribute(sticky, "unix:mode", 01777);
+        fx.set("command.foo-restart", inside.toString());
+        assertEquals(inside, ListenerConfig.load(fx.config).commands().get("foo-restart").executable());
+    }
+
+    @Test
+    void aScriptReachedThroughASymlinkIsJudgedByItsTarget() throws Exception {
+        Path link = Files.createSymbolicLink(tmp.resolve("restart.sh"), Path.of(script)); // the link: mode 777
+        fx.set("command.foo-restart", link.toString()).set("command.true", "/bin/true");
+        ListenerConfig config = ListenerConfig.load(fx.config);
+        assertEquals(link, config.commands().get("foo-restart").executable());
+        assertEquals(Path.of("/bin/true"), config.commands().get("true").executable());
+    }
+
+    @Test
+    void aSymlinkInADirectoryWritableByOthersIsRefused() throws IOException {
+        Path dir = Files.createDirectory(tmp.resolve("open"));
+        Path link = Files.createSymbolicLink(dir.resolve("restart.sh"), Path.of(script));
+        Files.setPosixFilePermissions(dir, PosixFilePermissions.fromString("rwxrwxrwx"));
+        fx.set("command.foo-restart", link.toString());
+        assertEquals(List.of("command.foo-restart: directory " + dir + " is writable by group or others (mode 777),"
+                + " so " + link + " could be replaced"), problems());
+    }
+
+    @Test
+    void aScriptOwnedByTheTrustedOwnerPasses() throws Exception {
+        assumeTrue(ListenerFixture.runsAsRoot(), "only root can give a file to nobody: run the tests as root to check this rule");
+        Path dir = Files.createDirectory(tmp.resolve("bin"));
+        Path other = copyOfScript(dir, "record.sh");
+        Files.setOwner(other, user("nobody"));
+        Files.setOwner(dir, user("nobody"));
+        fx.set("command.foo-restart", other.toString()).set("trusted.owner", "nobody");
+        assertEquals(other, ListenerConfig.load(fx.config).commands().get("foo-restart").executable());
+    }
+
+    @Test
+    void anUnknownTrustedOwnerIsRefused() throws IOException {
+        fx.set("trusted.owner", "no-such-user-here");
+        assertEquals(List.of("trusted.owner: there is no user 'no-such-user-here' on this host"), problems());
+    }
+
     // --- timeouts --------------------------------------------------------------------------------------
 
     @Test
@@ -211,10 +291,6 @@ class ListenerConfigTest {
         Path copy = Files.copy(ListenerFixture.script(name), dir.resolve(name));
         Files.setPosixFilePermissions(copy, PosixFilePermissions.fromString("rwxr-xr-x"));
         return copy;
-    }
-
-    static boolean isRoot() throws IOException {
-        return Integer.valueOf(0).equals(Files.getAttribute(Path.of("/proc/self"), "unix:uid"));
     }
 
     private static UserPrincipal user(String name) throws IOException {

@@ -44,6 +44,19 @@ final class ListenerFixture {
         set("allow", "127.0.0.1, 192.0.2.0/24, 2001:db8::/32");
         set("read.timeout", "2");
         command("foo-restart", "record.sh", marker.toString());
+        if (!runsAsRoot()) {
+            // Then the scripts' copies and the temp directories are this user's, not root's.
+            set("trusted.owner", System.getProperty("user.name"));
+        }
+    }
+
+    /** Whether the tests run as root, as they must to give files to another user (the effective uid). */
+    static boolean runsAsRoot() {
+        try {
+            return Integer.valueOf(0).equals(Files.getAttribute(Path.of("/proc/self"), "unix:uid"));
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
     }
 
     static Path script(String name) {

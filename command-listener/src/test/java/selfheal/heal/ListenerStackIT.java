@@ -90,6 +90,7 @@ abstract class ListenerStackIT {
                 "command.hang-restart = " + ListenerFixture.script("hang.sh"),
                 "command.hang-restart.args = " + childPid,
                 "command.hang-restart.timeout = 1",
+                ListenerFixture.runsAsRoot() ? "" : "trusted.owner = " + System.getProperty("user.name"),
                 ""));
         Files.setPosixFilePermissions(config, PosixFilePermissions.fromString("rw-r--r--"));
         port = freePort();
