@@ -394,15 +394,7 @@ record ListenerConfig(Map<String, AllowedCommand> commands, List<AddressRange> a
     }
 
     /** Who may own scripts and the directories above them: root, and trusted.owner if it is set. */
-    private static final class Owners {
-        private final String name;
-        private final UserPrincipal user;
-
-        private Owners(String name, UserPrincipal user) {
-            this.name = name;
-            this.user = user;
-        }
-
+    private record Owners(String name, UserPrincipal user) {
         static Owners of(String trustedOwner, List<String> problems) {
             if (trustedOwner != null) {
                 try {
