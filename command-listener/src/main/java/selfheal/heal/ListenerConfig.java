@@ -321,8 +321,8 @@ record ListenerConfig(Map<String, AllowedCommand> commands, List<AddressRange> a
      * resolves to ({@code toRealPath}: {@code /bin/true} is judged as {@code /usr/bin/true} where /bin is a
      * symlink): the file and every directory above it owned by root (or trusted.owner), none writable by group
      * or others, except a sticky directory (such as /tmp), whose entries only their owners can replace, and
-     * those are judged in turn. When the configured name is a symlink, the directories holding the link are
-     * judged too: whoever can write there can point the link elsewhere.
+     * those are judged in turn. So is every directory holding a symlink on the way (and those above it):
+     * whoever can write there can point the link elsewhere.
      */
     private static Path executable(String key, String value, Owners owners, List<String> problems) {
         Path path = Path.of(value);
@@ -342,14 +342,7 @@ record ListenerConfig(Map<String, AllowedCommand> commands, List<AddressRange> a
         Set<Path> directories = new LinkedHashSet<>();
         try {
             real = path.toRealPath();
-            for (Path dir = real.getParent(); dir != null; dir = dir.getParent()) {
-                directories.add(dir);
-            }
-            if (!real.equals(path)) {
-                for (Path dir = path.getParent().toRealPath(); dir != null; dir = dir.getParent()) {
-                    directories.add(dir);
-                }
-            }
+            directoriesOnTheWay(path, directories, 0);
         } catch (IOException e) {
             problems.add(key + ": " + value + " cannot be resolved: " + e.getMessage());
             return path;
@@ -381,6 +374,30 @@ record ListenerConfig(Map<String, AllowedCommand> commands, List<AddressRange> a
             }
         }
         return path;
+    }
+
+    /**
+     * Every directory whose entries decide what {@code absolute} resolves to, as the kernel walks it: for each
+     * name on the way, the real directory holding it and those above it, and the same for each symlink's target.
+     */
+    private static void directoriesOnTheWay(Path absolute, Set<Path> directories, int links) throws IOException {
+        if (links > 40) {
+            throw new IOException("too many levels of symbolic links");
+        }
+        Path prefix = absolute.getRoot();
+        for (Path name : absolute) {
+            Path holder = prefix.toRealPath();
+            for (Path dir = holder; dir != null; dir = dir.getParent()) {
+                if (!directories.add(dir)) {
+                    break; // known already, and so are the directories above it
+                }
+            }
+            Path entry = holder.resolve(name);
+            if (Files.isSymbolicLink(entry)) {
+                directoriesOnTheWay(holder.resolve(Files.readSymbolicLink(entry)), directories, links + 1);
+            }
+            prefix = prefix.resolve(name);
+        }
     }
 
     /** {mode, uid} of a path that is no symlink; {07777, -1}, refused, if it cannot be read. */

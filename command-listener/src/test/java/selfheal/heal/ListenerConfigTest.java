@@ -262,6 +262,17 @@ class ListenerConfigTest {
     }
 
     @Test
+    void aSymlinkedDirectoryInADirectoryWritableByOthersIsRefused() throws IOException {
+        Path dir = Files.createDirectory(tmp.resolve("open"));
+        Path link = Files.createSymbolicLink(dir.resolve("bin"), Path.of(script).getParent());
+        Files.setPosixFilePermissions(dir, PosixFilePermissions.fromString("rwxrwxrwx"));
+        Path through = link.resolve("record.sh");
+        fx.set("command.foo-restart", through.toString());
+        assertEquals(List.of("command.foo-restart: directory " + dir + " is writable by group or others (mode 777),"
+                + " so " + through + " could be replaced"), problems());
+    }
+
+    @Test
     void aScriptOwnedByTheTrustedOwnerPasses() throws Exception {
         assumeTrue(ListenerFixture.runsAsRoot(), "only root can give a file to nobody: run the tests as root to check this rule");
         Path dir = Files.createDirectory(tmp.resolve("bin"));
