@@ -3,12 +3,16 @@ package selfheal.heal;
 import java.io.FileInputStream;
 import java.io.IOException;
 import java.io.InputStream;
+import java.nio.file.FileSystems;
 import java.nio.file.Files;
 import java.nio.file.LinkOption;
 import java.nio.file.Path;
+import java.nio.file.attribute.UserPrincipal;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collections;
+import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -41,8 +45,8 @@ record ListenerConfig(Map<String, AllowedCommand> commands, List<AddressRange> a
     static final Duration DEFAULT_COMMAND_TIMEOUT = Duration.ofSeconds(60);
     static final Set<String> RESERVED = Set.of("ping", "help");
 
-    private static final Set<String> GLOBAL_KEYS = Set.of("allow", "state.dir", "audit.log", "read.timeout",
-            "resident.idle", "resident.connections");
+    private static final Set<String> GLOBAL_KEYS = Set.of("allow", "allow.any", "state.dir", "audit.log",
+            "read.timeout", "resident.idle", "resident.connections", "trusted.owner");
     private static final Set<String> COMMAND_ATTRIBUTES =
             Set.of("args", "timeout", "budget", "group", "dir", "accepts");
     private static final int OTHERS_WRITE = 0002;
@@ -64,14 +68,97 @@ record ListenerConfig(Map<String, AllowedCommand> commands, List<AddressRange> a
     }
 
     static ListenerConfig load(Path file) throws ConfigException {
-        Properties properties = new Properties();
+        List<String> problems = new ArrayList<>();
+        checkFile(file, problems);
+        OnceOnly properties = new OnceOnly();
         // FileInputStream, not Files.newInputStream: the JVM has it loaded already, the channel classes not.
         try (InputStream in = new FileInputStream(file.toFile())) {
             properties.load(in);
         } catch (IOException | IllegalArgumentException e) {
-            throw new ConfigException(List.of(file + ": cannot be read: " + e.getMessage()));
+            problems.add(file + ": cannot be read: " + e.getMessage());
+            throw new ConfigException(problems);
         }
-        return from(properties);
+        properties.reportKeysSetTwice(problems);
+        return from(properties, problems);
+    }
+
+    /**
+     * The file decides what the listener runs: only root or the listener's own user may own it, and neither its
+     * group nor others may write it. Judged on what it resolves to, if it is a symlink.
+     */
+    private static void checkFile(Path file, List<String> problems) {
+        Map<String, Object> attributes;
+        try {
+            attributes = Files.readAttributes(file, "unix:mode,uid");
+        } catch (IOException | UnsupportedOperationException e) {
+            return; // reading it says why
+        }
+        int mode = (Integer) attributes.get("mode");
+        if ((mode & (GROUP_WRITE | OTHERS_WRITE)) != 0) {
+            problems.add(file + ": writable by group or others (mode " + Integer.toOctalString(mode & 07777)
+                    + "); whoever can write it chooses what the listener runs");
+        }
+        int owner = (Integer) attributes.get("uid");
+        if (owner != 0) {
+            int self = effectiveUid();
+            if (owner != self) {
+                problems.add(file + ": owned by " + ownerName(file) + " (uid " + owner + "); only root or the user the"
+                        + " listener runs as (uid " + self + ") may own it");
+            }
+        }
+    }
+
+    /** The process's effective uid, which owns /proc/self (-1 if that cannot be read). */
+    private static int effectiveUid() {
+        try {
+            return (Integer) Files.getAttribute(Path.of("/proc/self"), "unix:uid");
+        } catch (IOException | UnsupportedOperationException e) {
+            return -1;
+        }
+    }
+
+    private static String ownerName(Path path) {
+        try {
+            return Files.getOwner(path).getName();
+        } catch (IOException e) {
+            return "?";
+        }
+    }
+
+    /**
+     * Properties that notice a key set more than once, which Properties itself settles silently by keeping the
+     * last value (a second command.foo-restart would run in place of the first). The syntax stays exactly
+     * Properties', because Properties.load still parses the file and calls {@link #put} once per entry.
+     */
+    private static final class OnceOnly extends Properties {
+        private static final long serialVersionUID = 1L;
+
+        /** Every value each key was given, in the order of the file. */
+        private final transient Map<Object, List<Object>> given = new LinkedHashMap<>();
+
+        @Override
+        public synchronized Object put(Object key, Object value) {
+            List<Object> values = given.get(key);
+            if (values == null) {
+                values = new ArrayList<>(1);
+                given.put(key, values);
+            }
+            values.add(value);
+            return super.put(key, value);
+        }
+
+        void reportKeysSetTwice(List<String> problems) {
+            for (Map.Entry<Object, List<Object>> e : given.entrySet()) {
+                if (e.getValue().size() > 1) {
+                    StringBuilder values = new StringBuilder();
+                    for (Object value : e.getValue()) {
+                        values.append(values.length() == 0 ? "'" : ", then '").append(value.toString().strip())
+                                .append('\'');
+                    }
+                    problems.add(e.getKey() + ": set more than once (" + values + "); a key may appear only once");
+                }
+            }
+        }
     }
 
     /** The audit log named in a file, if any, so that even a broken configuration leaves a trace. */
@@ -86,25 +173,14 @@ record ListenerConfig(Map<String, AllowedCommand> commands, List<AddressRange> a
         }
     }
 
-    static ListenerConfig from(Properties properties) throws ConfigException {
-        List<String> problems = new ArrayList<>();
+    private static ListenerConfig from(Properties properties, List<String> problems) throws ConfigException {
         Map<String, String> values = new TreeMap<>();
         for (String key : properties.stringPropertyNames()) {
             values.put(key, properties.getProperty(key).strip());
         }
         checkKeys(values, problems);
 
-        List<AddressRange> allow = new ArrayList<>();
-        for (String entry : Chars.split(values.getOrDefault("allow", DEFAULT_ALLOW), ",")) {
-            if (entry.isEmpty()) {
-                continue;
-            }
-            try {
-                allow.add(AddressRange.parse(entry));
-            } catch (IllegalArgumentException e) {
-                problems.add("allow: " + e.getMessage());
-            }
-        }
+        List<AddressRange> allow = allow(values, problems);
         Path stateDir = directory("state.dir", values.getOrDefault("state.dir", DEFAULT_STATE_DIR), true, problems);
         Path auditLog = auditLog(values.getOrDefault("audit.log", DEFAULT_AUDIT_LOG), problems);
         Duration readTimeout = seconds("read.timeout", values.get("read.timeout"), DEFAULT_READ_TIMEOUT,
@@ -115,11 +191,12 @@ record ListenerConfig(Map<String, AllowedCommand> commands, List<AddressRange> a
                 count("resident.connections", values.get("resident.connections"),
                         Residency.DEFAULT.connections(), 32, problems));
 
+        Owners owners = Owners.of(values.get("trusted.owner"), problems);
         Map<String, AllowedCommand> commands = new TreeMap<>();
         for (String key : values.keySet()) {
             if (key.startsWith("command.") && key.indexOf('.', "command.".length()) < 0) {
                 String name = key.substring("command.".length());
-                AllowedCommand command = command(name, values, problems);
+                AllowedCommand command = command(name, values, owners, problems);
                 if (command != null) {
                     commands.put(name, command);
                 }
@@ -134,14 +211,44 @@ record ListenerConfig(Map<String, AllowedCommand> commands, List<AddressRange> a
         return new ListenerConfig(commands, allow, stateDir, auditLog, readTimeout, residency);
     }
 
+    /** At least one entry; one that admits every address (a /0) only with {@code allow.any = yes}. */
+    private static List<AddressRange> allow(Map<String, String> values, List<String> problems) {
+        String any = values.getOrDefault("allow.any", "no");
+        if (!any.equals("yes") && !any.equals("no")) {
+            problems.add("allow.any: '" + any + "' is not yes or no");
+        }
+        List<AddressRange> allow = new ArrayList<>();
+        boolean given = false;
+        for (String entry : Chars.split(values.getOrDefault("allow", DEFAULT_ALLOW), ",")) {
+            if (entry.isEmpty()) {
+                continue;
+            }
+            given = true;
+            try {
+                AddressRange range = AddressRange.parse(entry);
+                if (range.prefixLength() == 0 && !any.equals("yes")) {
+                    problems.add("allow: " + entry + " admits every address; set allow.any = yes if that is meant");
+                }
+                allow.add(range);
+            } catch (IllegalArgumentException e) {
+                problems.add("allow: " + e.getMessage());
+            }
+        }
+        if (!given) {
+            problems.add("allow: no address given; list at least one (without the key, the default "
+                    + DEFAULT_ALLOW + " applies)");
+        }
+        return allow;
+    }
+
     private static void checkKeys(Map<String, String> values, List<String> problems) {
         for (String key : values.keySet()) {
             if (GLOBAL_KEYS.contains(key)) {
                 continue;
             }
             if (!key.startsWith("command.")) {
-                problems.add(key + ": unknown key (known: allow, state.dir, audit.log, read.timeout,"
-                        + " resident.idle, resident.connections,"
+                problems.add(key + ": unknown key (known: allow, allow.any, state.dir, audit.log, read.timeout,"
+                        + " resident.idle, resident.connections, trusted.owner,"
                         + " command.<name>[.args|.timeout|.budget|.group|.dir|.accepts])");
                 continue;
             }
@@ -157,7 +264,8 @@ record ListenerConfig(Map<String, AllowedCommand> commands, List<AddressRange> a
         }
     }
 
-    private static AllowedCommand command(String name, Map<String, String> values, List<String> problems) {
+    private static AllowedCommand command(String name, Map<String, String> values, Owners owners,
+                                          List<String> problems) {
         String key = "command." + name;
         int before = problems.size();
         if (!Chars.isName(name)) {
@@ -168,7 +276,7 @@ record ListenerConfig(Map<String, AllowedCommand> commands, List<AddressRange> a
             problems.add(key + ": '" + name + "' is built in and cannot be configured");
             return null;
         }
-        Path executable = executable(key, values.get(key), problems);
+        Path executable = executable(key, values.get(key), owners, problems);
         String args = values.getOrDefault(key + ".args", "");
         List<String> fixedArgs = Chars.split(args, "");
         for (String arg : fixedArgs) {
@@ -208,8 +316,15 @@ record ListenerConfig(Map<String, AllowedCommand> commands, List<AddressRange> a
         return new AllowedCommand(name, executable, fixedArgs, timeout, budget, group, directory, accepts);
     }
 
-    /** Absolute, exists, a regular executable file, and neither it nor a directory above it open to others. */
-    private static Path executable(String key, String value, List<String> problems) {
+    /**
+     * Absolute, exists, a regular executable file, and safe from anyone but its trusted owners, judged where it
+     * resolves to ({@code toRealPath}: {@code /bin/true} is judged as {@code /usr/bin/true} where /bin is a
+     * symlink): the file and every directory above it owned by root (or trusted.owner), none writable by group
+     * or others, except a sticky directory (such as /tmp), whose entries only their owners can replace, and
+     * those are judged in turn. So is every directory holding a symlink on the way (and those above it):
+     * whoever can write there can point the link elsewhere.
+     */
+    private static Path executable(String key, String value, Owners owners, List<String> problems) {
         Path path = Path.of(value);
         if (!path.isAbsolute()) {
             problems.add(key + ": '" + value + "' is not an absolute path");
@@ -223,28 +338,106 @@ record ListenerConfig(Map<String, AllowedCommand> commands, List<AddressRange> a
             problems.add(key + ": " + value + " is not an executable file");
             return path;
         }
-        int mode = mode(path);
-        if ((mode & (OTHERS_WRITE | GROUP_WRITE)) != 0) {
-            problems.add(key + ": " + value + " is writable by group or others (mode "
-                    + Integer.toOctalString(mode & 07777) + "); anyone who can write it can run code as the listener");
+        Path real;
+        Set<Path> directories = new LinkedHashSet<>();
+        try {
+            real = path.toRealPath();
+            directoriesOnTheWay(path, directories, 0);
+        } catch (IOException e) {
+            problems.add(key + ": " + value + " cannot be resolved: " + e.getMessage());
             return path;
         }
-        for (Path dir = path.toAbsolutePath().getParent(); dir != null; dir = dir.getParent()) {
-            int dirMode = mode(dir);
-            if ((dirMode & OTHERS_WRITE) != 0 && (dirMode & STICKY) == 0) {
-                problems.add(key + ": directory " + dir + " is writable by others, so " + value
-                        + " could be replaced");
+        String shown = real.equals(path) ? value : value + " (" + real + ")";
+        int[] file = modeAndOwner(real);
+        if (!owners.trust(file[1], real)) {
+            problems.add(key + ": " + shown + " is owned by " + ownerName(real) + ", not " + owners
+                    + "; whoever owns it can change what the listener runs");
+            return path;
+        }
+        if ((file[0] & (OTHERS_WRITE | GROUP_WRITE)) != 0) {
+            problems.add(key + ": " + shown + " is writable by group or others (mode "
+                    + Integer.toOctalString(file[0] & 07777)
+                    + "); anyone who can write it can run code as the listener");
+            return path;
+        }
+        for (Path dir : directories) {
+            int[] above = modeAndOwner(dir);
+            if (!owners.trust(above[1], dir)) {
+                problems.add(key + ": directory " + dir + " is owned by " + ownerName(dir) + ", not " + owners
+                        + ", so " + value + " could be replaced");
+                break;
+            }
+            if ((above[0] & (OTHERS_WRITE | GROUP_WRITE)) != 0 && (above[0] & STICKY) == 0) {
+                problems.add(key + ": directory " + dir + " is writable by group or others (mode "
+                        + Integer.toOctalString(above[0] & 07777) + "), so " + value + " could be replaced");
                 break;
             }
         }
         return path;
     }
 
-    private static int mode(Path path) {
+    /**
+     * Every directory whose entries decide what {@code absolute} resolves to, as the kernel walks it: for each
+     * name on the way, the real directory holding it and those above it, and the same for each symlink's target.
+     */
+    private static void directoriesOnTheWay(Path absolute, Set<Path> directories, int links) throws IOException {
+        if (links > 40) {
+            throw new IOException("too many levels of symbolic links");
+        }
+        Path prefix = absolute.getRoot();
+        for (Path name : absolute) {
+            Path holder = prefix.toRealPath();
+            for (Path dir = holder; dir != null; dir = dir.getParent()) {
+                if (!directories.add(dir)) {
+                    break; // known already, and so are the directories above it
+                }
+            }
+            Path entry = holder.resolve(name);
+            if (Files.isSymbolicLink(entry)) {
+                directoriesOnTheWay(holder.resolve(Files.readSymbolicLink(entry)), directories, links + 1);
+            }
+            prefix = prefix.resolve(name);
+        }
+    }
+
+    /** {mode, uid} of a path that is no symlink; {07777, -1}, refused, if it cannot be read. */
+    private static int[] modeAndOwner(Path real) {
         try {
-            return (Integer) Files.getAttribute(path, "unix:mode", LinkOption.NOFOLLOW_LINKS);
+            Map<String, Object> attributes = Files.readAttributes(real, "unix:mode,uid", LinkOption.NOFOLLOW_LINKS);
+            return new int[] {(Integer) attributes.get("mode"), (Integer) attributes.get("uid")};
         } catch (IOException | UnsupportedOperationException e) {
-            return 0;
+            return new int[] {07777, -1};
+        }
+    }
+
+    /** Who may own scripts and the directories above them: root, and trusted.owner if it is set. */
+    private record Owners(String name, UserPrincipal user) {
+        static Owners of(String trustedOwner, List<String> problems) {
+            if (trustedOwner != null) {
+                try {
+                    return new Owners(trustedOwner, FileSystems.getDefault().getUserPrincipalLookupService()
+                            .lookupPrincipalByName(trustedOwner));
+                } catch (IOException e) {
+                    problems.add("trusted.owner: there is no user '" + trustedOwner + "' on this host");
+                }
+            }
+            return new Owners("root", null);
+        }
+
+        boolean trust(int uid, Path real) {
+            if (uid == 0) {
+                return true;
+            }
+            try {
+                return user != null && user.equals(Files.getOwner(real, LinkOption.NOFOLLOW_LINKS));
+            } catch (IOException e) {
+                return false;
+            }
+        }
+
+        @Override
+        public String toString() {
+            return user == null ? "root" : "root or " + name;
         }
     }
 
@@ -280,8 +473,9 @@ record ListenerConfig(Map<String, AllowedCommand> commands, List<AddressRange> a
         try {
             double seconds = Double.parseDouble(value);
             Duration d = Duration.ofMillis(Math.round(seconds * 1000));
-            if (!(seconds > 0) || d.compareTo(max) > 0) {
-                problems.add(key + ": " + value + " is not between 0 and " + max.toSeconds() + " seconds");
+            // Below a tenth of a second nothing can be done in time: a request would fail having done nothing.
+            if (!(seconds >= 0.1) || d.compareTo(max) > 0) {
+                problems.add(key + ": " + value + " is not between 0.1 and " + max.toSeconds() + " seconds");
                 return fallback;
             }
             return d;

@@ -3,11 +3,15 @@ package selfheal.heal;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import java.io.IOException;
+import java.nio.file.FileSystems;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
 import java.nio.file.attribute.PosixFilePermissions;
+import java.nio.file.attribute.UserPrincipal;
 import java.time.Duration;
 import java.util.List;
 import org.junit.jupiter.api.BeforeEach;
@@ -79,8 +83,8 @@ class ListenerConfigTest {
         Files.setPosixFilePermissions(inside, PosixFilePermissions.fromString("rwxr-xr-x"));
         Files.setPosixFilePermissions(dir, PosixFilePermissions.fromString("rwxrwxrwx"));
         fx.set("command.foo-restart", inside.toString());
-        assertEquals(List.of("command.foo-restart: directory " + dir + " is writable by others, so " + inside
-                + " could be replaced"), problems());
+        assertEquals(List.of("command.foo-restart: directory " + dir + " is writable by group or others (mode 777),"
+                + " so " + inside + " could be replaced"), problems());
     }
 
     @Test
@@ -99,14 +103,14 @@ class ListenerConfigTest {
                 "command.bar.timeout: there is no command.bar = <script> for it",
                 "command.foo-restart.colour: unknown attribute 'colour' (known: args, timeout, budget, group, dir,"
                         + " accepts)",
-                "logfile: unknown key (known: allow, state.dir, audit.log, read.timeout,"
-                        + " resident.idle, resident.connections, command.<name>[.args|.timeout|.budget|.group|.dir|.accepts])",
+                "logfile: unknown key (known: allow, allow.any, state.dir, audit.log, read.timeout,"
+                        + " resident.idle, resident.connections, trusted.owner, command.<name>[.args|.timeout|.budget|.group|.dir|.accepts])",
                 "allow: 'example.org' is not an IPv4 or IPv6 address",
                 "allow: prefix length /33 is out of 0..32",
                 "state.dir: /nonexistent/state is not an existing directory",
                 "audit.log: 'audit.log' is not an absolute path",
                 "read.timeout: 'soon' is not a number of seconds",
-                "command.foo-restart.timeout: -1 is not between 0 and 3600 seconds",
+                "command.foo-restart.timeout: -1 is not between 0.1 and 3600 seconds",
                 "command.foo-restart.budget: budget '3 per hour' is not N/<number><s|m|h|d>, for example 3/15m",
                 "command.ping: 'ping' is built in and cannot be configured"), problems());
     }
@@ -122,7 +126,7 @@ class ListenerConfigTest {
     void checkConfigPrintsOneLinePerProblemAndExitsOne() throws IOException {
         fx.set("command.foo-restart", "/nonexistent/restart.sh").set("read.timeout", "0");
         String out = fx.operator("--check-config", fx.config.toString());
-        assertEquals("ERROR " + fx.config + ": read.timeout: 0 is not between 0 and 60 seconds\n"
+        assertEquals("ERROR " + fx.config + ": read.timeout: 0 is not between 0.1 and 60 seconds\n"
                 + "ERROR " + fx.config + ": command.foo-restart: /nonexistent/restart.sh does not exist\n", out);
     }
 
@@ -137,9 +141,182 @@ class ListenerConfigTest {
                 + " (timeout 60.00s, budget 3/15m, group foo, dir /)\n", out);
     }
 
+    // --- the file itself -------------------------------------------------------------------------------
+
     @Test
-    void theShippedExampleHasNoProblemButMissingHostFiles() {
-        Path example = Path.of("examples/listener.properties").toAbsolutePath();
+    void aKeySetTwiceIsRefused() throws IOException {
+        String canary = ListenerFixture.script("fail.sh").toString();
+        Files.writeString(fx.config, "command.foo-restart = " + canary + "\n", StandardOpenOption.APPEND);
+        assertEquals(List.of("command.foo-restart: set more than once ('" + script + "', then '" + canary
+                + "'); a key may appear only once"), problems());
+    }
+
+    @Test
+    void allowSetTwiceIsRefused() throws IOException {
+        Files.writeString(fx.config, "allow = 10.0.0.0/8\n", StandardOpenOption.APPEND);
+        assertEquals(List.of("allow: set more than once ('127.0.0.1, 192.0.2.0/24, 2001:db8::/32', then"
+                + " '10.0.0.0/8'); a key may appear only once"), problems());
+    }
+
+    @Test
+    void aConfigurationWritableByGroupOrOthersIsRefused() throws IOException {
+        Files.setPosixFilePermissions(fx.config, PosixFilePermissions.fromString("rw-rw-r--"));
+        assertEquals(List.of(fx.config + ": writable by group or others (mode 664); whoever can write it"
+                + " chooses what the listener runs"), problems());
+    }
+
+    @Test
+    void aConfigurationOwnedByAnotherUserIsRefused() throws IOException {
+        assumeTrue(ListenerFixture.runsAsRoot(), "only root can give a file to nobody: run the tests as root to check this rule");
+        Files.setOwner(fx.config, user("nobody"));
+        assertEquals(List.of(fx.config + ": owned by nobody (uid " + uid(fx.config) + "); only root or the"
+                + " user the listener runs as (uid 0) may own it"), problems());
+    }
+
+    // --- allow -----------------------------------------------------------------------------------------
+
+    @Test
+    void anEmptyAllowListIsRefused() throws IOException {
+        fx.set("allow", "");
+        assertEquals(List.of("allow: no address given; list at least one (without the key, the default"
+                + " 127.0.0.1, ::1 applies)"), problems());
+    }
+
+    @Test
+    void allowingEveryAddressNeedsAllowAny() throws Exception {
+        fx.set("allow", "0.0.0.0/0, ::/0");
+        assertEquals(List.of(
+                "allow: 0.0.0.0/0 admits every address; set allow.any = yes if that is meant",
+                "allow: ::/0 admits every address; set allow.any = yes if that is meant"), problems());
+        fx.set("allow.any", "yes");
+        assertEquals("[0.0.0.0/0, 0:0:0:0:0:0:0:0/0]", ListenerConfig.load(fx.config).allow().toString());
+    }
+
+    @Test
+    void allowAnyIsYesOrNo() throws IOException {
+        fx.set("allow.any", "true");
+        assertEquals(List.of("allow.any: 'true' is not yes or no"), problems());
+    }
+
+    // --- scripts ---------------------------------------------------------------------------------------
+
+    @Test
+    void aScriptOwnedByAnotherUserIsRefused() throws IOException {
+        assumeTrue(ListenerFixture.runsAsRoot(), "only root can give a file to nobody: run the tests as root to check this rule");
+        Path other = copyOfScript(Files.createDirectory(tmp.resolve("bin")), "record.sh");
+        Files.setOwner(other, user("nobody"));
+        fx.set("command.foo-restart", other.toString());
+        assertEquals(List.of("command.foo-restart: " + other + " is owned by nobody, not root; whoever owns it can"
+                + " change what the listener runs"), problems());
+    }
+
+    @Test
+    void aScriptInADirectoryOwnedByAnotherUserIsRefused() throws IOException {
+        assumeTrue(ListenerFixture.runsAsRoot(), "only root can give a directory to nobody: run the tests as root to check this rule");
+        Path dir = Files.createDirectory(tmp.resolve("bin"));
+        Path inside = copyOfScript(dir, "record.sh");
+        Files.setOwner(dir, user("nobody"));
+        fx.set("command.foo-restart", inside.toString());
+        assertEquals(List.of("command.foo-restart: directory " + dir + " is owned by nobody, not root, so " + inside
+                + " could be replaced"), problems());
+    }
+
+    @Test
+    void aScriptInADirectoryWritableByItsGroupIsRefused() throws IOException {
+        Path dir = Files.createDirectory(tmp.resolve("bin"));
+        Path inside = copyOfScript(dir, "record.sh");
+        Files.setPosixFilePermissions(dir, PosixFilePermissions.fromString("rwxrwxr-x"));
+        fx.set("command.foo-restart", inside.toString());
+        assertEquals(List.of("command.foo-restart: directory " + dir + " is writable by group or others (mode 775),"
+                + " so " + inside + " could be replaced"), problems());
+    }
+
+    @Test
+    void aStickyDirectoryIsFineAboveAnEntryOwnedByRoot() throws Exception {
+        assumeTrue(ListenerFixture.runsAsRoot(), "the entry below the sticky directory must be owned by root: run the tests as root");
+        Path sticky = Files.createDirectory(tmp.resolve("sticky"));
+        Path inside = copyOfScript(Files.createDirectory(sticky.resolve("bin")), "record.sh");
+        Files.setPosixFilePermissions(sticky, PosixFilePermissions.fromString("rwxrwxrwx"));
+        Files.setAttribute(sticky, "unix:mode", 01777);
+        fx.set("command.foo-restart", inside.toString());
+        assertEquals(inside, ListenerConfig.load(fx.config).commands().get("foo-restart").executable());
+    }
+
+    @Test
+    void aScriptReachedThroughASymlinkIsJudgedByItsTarget() throws Exception {
+        Path link = Files.createSymbolicLink(tmp.resolve("restart.sh"), Path.of(script)); // the link: mode 777
+        fx.set("command.foo-restart", link.toString()).set("command.true", "/bin/true");
+        ListenerConfig config = ListenerConfig.load(fx.config);
+        assertEquals(link, config.commands().get("foo-restart").executable());
+        assertEquals(Path.of("/bin/true"), config.commands().get("true").executable());
+    }
+
+    @Test
+    void aSymlinkInADirectoryWritableByOthersIsRefused() throws IOException {
+        Path dir = Files.createDirectory(tmp.resolve("open"));
+        Path link = Files.createSymbolicLink(dir.resolve("restart.sh"), Path.of(script));
+        Files.setPosixFilePermissions(dir, PosixFilePermissions.fromString("rwxrwxrwx"));
+        fx.set("command.foo-restart", link.toString());
+        assertEquals(List.of("command.foo-restart: directory " + dir + " is writable by group or others (mode 777),"
+                + " so " + link + " could be replaced"), problems());
+    }
+
+    @Test
+    void aSymlinkedDirectoryInADirectoryWritableByOthersIsRefused() throws IOException {
+        Path dir = Files.createDirectory(tmp.resolve("open"));
+        Path link = Files.createSymbolicLink(dir.resolve("bin"), Path.of(script).getParent());
+        Files.setPosixFilePermissions(dir, PosixFilePermissions.fromString("rwxrwxrwx"));
+        Path through = link.resolve("record.sh");
+        fx.set("command.foo-restart", through.toString());
+        assertEquals(List.of("command.foo-restart: directory " + dir + " is writable by group or others (mode 777),"
+                + " so " + through + " could be replaced"), problems());
+    }
+
+    @Test
+    void aScriptOwnedByTheTrustedOwnerPasses() throws Exception {
+        assumeTrue(ListenerFixture.runsAsRoot(), "only root can give a file to nobody: run the tests as root to check this rule");
+        Path dir = Files.createDirectory(tmp.resolve("bin"));
+        Path other = copyOfScript(dir, "record.sh");
+        Files.setOwner(other, user("nobody"));
+        Files.setOwner(dir, user("nobody"));
+        fx.set("command.foo-restart", other.toString()).set("trusted.owner", "nobody");
+        assertEquals(other, ListenerConfig.load(fx.config).commands().get("foo-restart").executable());
+    }
+
+    @Test
+    void anUnknownTrustedOwnerIsRefused() throws IOException {
+        fx.set("trusted.owner", "no-such-user-here");
+        assertEquals(List.of("trusted.owner: there is no user 'no-such-user-here' on this host"), problems());
+    }
+
+    // --- timeouts --------------------------------------------------------------------------------------
+
+    @Test
+    void aTimeoutBelowATenthOfASecondIsRefused() throws IOException {
+        fx.set("command.foo-restart.timeout", "0.0004");
+        assertEquals(List.of("command.foo-restart.timeout: 0.0004 is not between 0.1 and 3600 seconds"),
+                problems());
+    }
+
+    private static Path copyOfScript(Path dir, String name) throws IOException {
+        Path copy = Files.copy(ListenerFixture.script(name), dir.resolve(name));
+        Files.setPosixFilePermissions(copy, PosixFilePermissions.fromString("rwxr-xr-x"));
+        return copy;
+    }
+
+    private static UserPrincipal user(String name) throws IOException {
+        return FileSystems.getDefault().getUserPrincipalLookupService().lookupPrincipalByName(name);
+    }
+
+    private static int uid(Path path) throws IOException {
+        return (Integer) Files.getAttribute(path, "unix:uid");
+    }
+
+    @Test
+    void theShippedExampleHasNoProblemButMissingHostFiles() throws IOException {
+        // A copy with the mode an install gives it: the checkout's own mode is whatever its umask made it.
+        Path example = Files.copy(Path.of("examples/listener.properties"), tmp.resolve("example.properties"));
+        Files.setPosixFilePermissions(example, PosixFilePermissions.fromString("rw-r-----"));
         List<String> problems;
         try {
             problems = ListenerConfig.load(example).commands().isEmpty() ? List.of("no commands") : List.of();

@@ -4,18 +4,27 @@ import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
+import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermission;
+import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Clock;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 
 /** A private installation for one test: config file, state dir, audit log, the real scripts by path. */
 final class ListenerFixture {
-    /** Referenced in place: copying resources would drop the exec bit. */
-    static final Path SCRIPTS = Path.of("src/test/scripts").toAbsolutePath();
+    /**
+     * The real scripts of src/test/scripts, copied with their run bit into a fresh 0755 directory of their own:
+     * the listener refuses a script in a directory that group or others may write, and a checkout's directories
+     * are whatever its umask made them. (Resource copying would drop the run bit.)
+     */
+    static final Path SCRIPTS = copyOfScripts();
 
     final Path dir;
     final Path config;
@@ -35,10 +44,44 @@ final class ListenerFixture {
         set("allow", "127.0.0.1, 192.0.2.0/24, 2001:db8::/32");
         set("read.timeout", "2");
         command("foo-restart", "record.sh", marker.toString());
+        if (!runsAsRoot()) {
+            // Then the scripts' copies and the temp directories are this user's, not root's.
+            set("trusted.owner", System.getProperty("user.name"));
+        }
+    }
+
+    /** Whether the tests run as root, as they must to give files to another user (the effective uid). */
+    static boolean runsAsRoot() {
+        try {
+            return Integer.valueOf(0).equals(Files.getAttribute(Path.of("/proc/self"), "unix:uid"));
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
     }
 
     static Path script(String name) {
         return SCRIPTS.resolve(name);
+    }
+
+    private static Path copyOfScripts() {
+        try {
+            Path dir = Files.createTempDirectory("selfheal-scripts-");
+            Files.setPosixFilePermissions(dir, PosixFilePermissions.fromString("rwxr-xr-x"));
+            dir.toFile().deleteOnExit(); // after its files: deleteOnExit runs in reverse order
+            try (DirectoryStream<Path> scripts = Files.newDirectoryStream(Path.of("src/test/scripts"))) {
+                for (Path script : scripts) {
+                    Set<PosixFilePermission> mode = Files.getPosixFilePermissions(script);
+                    mode.remove(PosixFilePermission.GROUP_WRITE);
+                    mode.remove(PosixFilePermission.OTHERS_WRITE);
+                    Path copy = Files.copy(script, dir.resolve(script.getFileName().toString()));
+                    Files.setPosixFilePermissions(copy, mode);
+                    copy.toFile().deleteOnExit();
+                }
+            }
+            return dir;
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot copy src/test/scripts", e);
+        }
     }
 
     ListenerFixture set(String key, String value) throws IOException {
@@ -48,6 +91,7 @@ final class ListenerFixture {
             text.append(e.getKey()).append(" = ").append(e.getValue()).append('\n');
         }
         Files.writeString(config, text);
+        Files.setPosixFilePermissions(config, PosixFilePermissions.fromString("rw-r--r--"));
         return this;
     }
 

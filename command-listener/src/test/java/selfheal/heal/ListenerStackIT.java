@@ -14,6 +14,7 @@ import java.net.Socket;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -89,7 +90,9 @@ abstract class ListenerStackIT {
                 "command.hang-restart = " + ListenerFixture.script("hang.sh"),
                 "command.hang-restart.args = " + childPid,
                 "command.hang-restart.timeout = 1",
+                ListenerFixture.runsAsRoot() ? "" : "trusted.owner = " + System.getProperty("user.name"),
                 ""));
+        Files.setPosixFilePermissions(config, PosixFilePermissions.fromString("rw-r--r--"));
         port = freePort();
         startStack();
     }

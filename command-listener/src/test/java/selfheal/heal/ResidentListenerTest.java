@@ -165,7 +165,7 @@ class ResidentListenerTest {
     void residentLimitsAreValidated() throws Exception {
         fx.set("resident.idle", "0").set("resident.connections", "33");
         String out = fx.operator("--check-config", fx.config.toString());
-        assertTrue(out.contains("resident.idle: 0 is not between 0 and 86400 seconds"), out);
+        assertTrue(out.contains("resident.idle: 0 is not between 0.1 and 86400 seconds"), out);
         assertTrue(out.contains("resident.connections: '33' is not a whole number from 1 to 32"), out);
     }
 }
