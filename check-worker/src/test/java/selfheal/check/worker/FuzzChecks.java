@@ -3,6 +3,7 @@ package selfheal.check.worker;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assertions.fail;
 
 import java.time.Duration;
 import java.time.Instant;
@@ -56,8 +57,9 @@ final class FuzzChecks {
     static void assertPrintable(String text) {
         for (int i = 0; i < text.length(); i++) {
             char c = text.charAt(i);
-            boolean bad = Character.isISOControl(c) || c == '\u2028' || c == '\u2029';
-            assertFalse(bad, "character U+" + String.format("%04X", (int) c) + " at " + i + " in '" + text + "'");
+            if (Character.isISOControl(c) || c == '\u2028' || c == '\u2029') {
+                fail("character U+" + Integer.toHexString(c) + " at " + i + " in '" + text + "'");
+            }
         }
     }
 
