@@ -26,13 +26,15 @@ public final class Characters {
 
     /**
      * A line of plugin output: '|' becomes '/' (Nagios would take the rest as perfdata), a control character
-     * a space (a line break would split the line), and the ends are stripped.
+     * (C0, DEL or C1, such as NEL) or a Unicode line or paragraph separator a space (a line break would split
+     * the line, and readers of the output that split as Unicode does would split at those), and the ends are
+     * stripped.
      */
     public static String forOutput(String text) {
         StringBuilder b = new StringBuilder(text.length());
         for (int i = 0; i < text.length(); i++) {
             char c = text.charAt(i);
-            b.append(c == '|' ? '/' : isControl(c) ? ' ' : c);
+            b.append(c == '|' ? '/' : Character.isISOControl(c) || c == '\u2028' || c == '\u2029' ? ' ' : c);
         }
         return b.toString().strip();
     }

@@ -34,6 +34,7 @@ class CharactersTest {
         assertEquals("a b", Characters.forOutput(" a\tb "));
         assertEquals("x  y", Characters.forOutput("x\r\ny\n"));
         assertEquals("\u00e9t\u00e9", Characters.forOutput("\u00e9t\u00e9"));
+        assertEquals("a b c d", Characters.forOutput("a\u0085b\u2028c\u009bd"));
     }
 
     @Test

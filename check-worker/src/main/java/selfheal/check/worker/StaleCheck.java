@@ -59,7 +59,9 @@ record StaleCheck(String target, JsonPointer pointer, String label, Thresholds t
         if (value instanceof Number n) {
             age = n.doubleValue();
         } else if (value instanceof String s) {
-            age = Duration.between(parseInstant(s), now).toNanos() / 1e9;
+            // Seconds and nanos apart: toNanos() overflows for times some 292 years away.
+            Duration between = Duration.between(parseInstant(s), now);
+            age = between.getSeconds() + between.getNano() / 1e9;
         } else {
             throw new NotThisFormat(target + " is neither a number of seconds nor a timestamp");
         }
