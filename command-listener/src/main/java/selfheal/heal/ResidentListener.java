@@ -35,6 +35,8 @@ final class ResidentListener {
     /** When the last connection was accepted or ended: the idle time counts from there. */
     private final AtomicLong lastActivity = new AtomicLong(System.nanoTime());
     private final AllowList allowList;
+    /** Per address outside allow: its last audited refusal; used by the accepting thread only. */
+    private final Map<InetAddress, long[]> deniedRecords = new HashMap<>();
     /** The connections being served, in all and per source address; guarded by this. */
     private int serving;
     private final Map<InetAddress, Integer> perSource = new HashMap<>();
@@ -89,7 +91,7 @@ final class ResidentListener {
             if (config != null && !connection.peer().allowedBy(config)) {
                 // Outside allow: refused here, on the accepting thread, so that a flood from such an address
                 // takes no slot and costs no thread: accepting stays faster than the flood can connect.
-                listener.refuseUnread(connection, config, Handled.deniedBeforeReading());
+                auditDenied(connection, client.getInetAddress(), config);
                 refuse(client, Reply.error(Reply.Reason.DENIED));
                 continue;
             }
@@ -133,6 +135,25 @@ final class ResidentListener {
             }
             return config;
         }
+    }
+
+    /**
+     * Audits a refusal of an address outside allow, at most once a second per address: a flood would
+     * otherwise cost a write per connection on the accepting thread, and fill the audit log. The next record
+     * of that address counts the refusals that went without one.
+     */
+    private void auditDenied(Connection connection, InetAddress source, ListenerConfig config) {
+        long now = System.nanoTime();
+        long[] last = deniedRecords.get(source); // {when recorded, refusals since}
+        if (last != null && now - last[0] < 1_000_000_000L) {
+            last[1]++;
+            return;
+        }
+        if (deniedRecords.size() >= 1024) {
+            deniedRecords.clear(); // a flood from many addresses: forget, rather than grow
+        }
+        deniedRecords.put(source, new long[] {now, 0});
+        listener.refuseUnread(connection, config, Handled.deniedBeforeReading(last == null ? 0 : last[1]));
     }
 
     /** Takes a slot for a connection from {@code source}, if both limits leave one. */

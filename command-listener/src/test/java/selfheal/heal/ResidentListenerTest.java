@@ -90,9 +90,7 @@ class ResidentListenerTest {
             silent.setSoTimeout(10_000);
             long start = System.nanoTime();
             assertEquals("OK pong\n", exchange("ping\n"));
-            String reply = new String(silent.getInputStream().readAllBytes(), StandardCharsets.ISO_8859_1);
-            long millis = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - start);
-            assertEquals("ERR timeout\n", reply);
+            long millis = timedOutAfter(silent, start);
             // no byte within 1 s, though read.timeout is 2 s; closed at once then, not at some process's exit
             assertTrue(millis >= 900 && millis < 1900, millis + " ms");
         }
@@ -107,9 +105,7 @@ class ResidentListenerTest {
             trickling.setSoTimeout(10_000);
             long start = System.nanoTime();
             trickling.getOutputStream().write('p');
-            String reply = new String(trickling.getInputStream().readAllBytes(), StandardCharsets.ISO_8859_1);
-            long millis = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - start);
-            assertEquals("ERR timeout\n", reply);
+            long millis = timedOutAfter(trickling, start);
             assertTrue(millis >= 1900 && millis < 6000, millis + " ms"); // read.timeout is 2 s
         }
         assertEquals(0, resident.get(20, TimeUnit.SECONDS));
@@ -130,6 +126,13 @@ class ResidentListenerTest {
             assertEquals("OK pong\n", exchangeFrom("127.0.0.2", 5000));
         }
         assertEquals(0, resident.get(20, TimeUnit.SECONDS));
+    }
+
+    /** Reads the listener's reply on CLIENT, which must be ERR timeout; the milliseconds since START. */
+    private static long timedOutAfter(Socket client, long start) throws IOException {
+        String reply = new String(client.getInputStream().readAllBytes(), StandardCharsets.ISO_8859_1);
+        assertEquals("ERR timeout\n", reply);
+        return TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - start);
     }
 
     /** A connection from SOURCE that sends nothing, once the listener has taken it. */
@@ -186,6 +189,22 @@ class ResidentListenerTest {
         assertTrue(audit.get(0).contains("peer=127.0.0.1 request=- decision=denied"), audit.get(0));
         assertTrue(audit.get(0).contains("refused before reading"), audit.get(0));
         assertEquals(List.of(), fx.runs());
+        assertEquals(0, resident.get(20, TimeUnit.SECONDS));
+    }
+
+    @Test
+    void aFloodFromOutsideAllowIsAuditedOnceASecondPerAddress() throws Exception {
+        fx.set("allow", "::1");
+        Future<Integer> resident = startResident();
+        for (int i = 0; i < 5; i++) {
+            assertEquals("ERR denied\n", exchange("ping\n"));
+        }
+        Thread.sleep(1100);
+        assertEquals("ERR denied\n", exchange("ping\n"));
+        List<String> audit = fx.audit();
+        assertEquals(2, audit.size(), audit.toString());
+        assertTrue(audit.get(0).contains("refused before reading (resident)\""), audit.get(0));
+        assertTrue(audit.get(1).contains("; 4 more before this, unrecorded"), audit.get(1));
         assertEquals(0, resident.get(20, TimeUnit.SECONDS));
     }
 
