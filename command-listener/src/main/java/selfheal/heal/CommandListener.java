@@ -121,6 +121,11 @@ public final class CommandListener {
         return code;
     }
 
+    /** Audits a request refused before anything was read (a resident listener's accepting thread replies). */
+    void refuseUnread(Connection conn, ListenerConfig config, Handled handled) {
+        heal.audit(config.auditLog(), conn.peer().label(), heal.arrival(), handled);
+    }
+
     /**
      * The network's part of the heal path: read the line under {@code read.timeout}, then hand it to
      * {@link HealPath#decide}. Answers by itself only when there is no line to hand over.

@@ -28,8 +28,14 @@ record Handled(Reply reply, byte[] request, String command, Integer exit, String
      * hold a connection slot for {@code read.timeout}. No reader is left blocked: what did arrive is drained.
      */
     static Handled deniedBeforeReading() {
+        return deniedBeforeReading(0);
+    }
+
+    /** The same, with how many refusals from this address before it went without a record of their own. */
+    static Handled deniedBeforeReading(long unrecorded) {
         return new Handled(Reply.error(Reply.Reason.DENIED), null, null, null,
-                NOT_IN_ALLOW + "; refused before reading (resident)", true);
+                NOT_IN_ALLOW + "; refused before reading (resident)"
+                        + (unrecorded > 0 ? "; " + unrecorded + " more before this, unrecorded" : ""), true);
     }
 
     /** A peer outside {@code allow} after its line was read: the record shows what it asked for. */

@@ -6,19 +6,27 @@ import java.time.Duration;
 import java.util.Arrays;
 
 /**
- * Reads the one request line under a deadline. The read happens on a daemon thread, because a socket handed
- * over on stdin has no read timeout of its own; a client that sends nothing or trickles is simply no longer
- * waited for. A line is at most {@link #MAX_LINE} bytes without its CR LF; EOF ends a line too.
+ * Reads the one request line under two deadlines: the first byte must come within {@link #FIRST_BYTE} (or the
+ * read deadline, if that is shorter), the whole line within the read deadline. The read happens on a daemon
+ * thread, because a socket handed over on stdin has no read timeout of its own; a client that sends nothing
+ * or trickles is simply no longer waited for. A line is at most {@link #MAX_LINE} bytes without its CR LF;
+ * EOF ends a line too.
  */
 final class LineReader {
     static final int MAX_LINE = 256;
+    /**
+     * How long a client may stay silent before its first byte. The event handler's client and check_listener
+     * send their line as soon as they are connected; a connection that sends nothing must not hold a
+     * listener (a process under xinetd, a slot of a resident one) for the whole read deadline.
+     */
+    static final Duration FIRST_BYTE = Duration.ofSeconds(1);
 
     /** The client sent nothing complete before the deadline. */
     static final class Timeout extends Exception {
         private static final long serialVersionUID = 1L;
 
-        Timeout(Duration deadline) {
-            super("no complete line within " + deadline.toMillis() + " ms");
+        Timeout(String what, Duration deadline) {
+            super(what + " within " + deadline.toMillis() + " ms");
         }
     }
 
@@ -45,6 +53,8 @@ final class LineReader {
     private byte[] line;
     private Exception failure;
     private boolean done;
+    /** Whether any byte has arrived: then only the read deadline applies. */
+    private volatile boolean started;
 
     private LineReader() {
     }
@@ -84,18 +94,22 @@ final class LineReader {
         }, "request-reader");
         reader.setDaemon(true);
         reader.start();
-        long end = System.nanoTime() + deadline.toNanos();
+        long begin = System.nanoTime();
+        long end = begin + deadline.toNanos();
+        Duration firstByte = FIRST_BYTE.compareTo(deadline) < 0 ? FIRST_BYTE : deadline;
+        long firstEnd = begin + firstByte.toNanos();
         synchronized (monitor) {
             while (!done) {
-                long left = end - System.nanoTime();
+                boolean anyByte = started || length > 0;
+                long left = (anyByte ? end : firstEnd) - System.nanoTime();
                 if (left <= 0) {
-                    throw new Timeout(deadline);
+                    throw anyByte ? new Timeout("no complete line", deadline) : new Timeout("no byte", firstByte);
                 }
                 try {
                     monitor.wait(Math.max(1, left / 1_000_000));
                 } catch (InterruptedException e) {
                     Thread.currentThread().interrupt();
-                    throw new Timeout(deadline);
+                    throw new Timeout("no complete line", deadline);
                 }
             }
             if (failure instanceof TooLong tooLong) {
@@ -126,6 +140,9 @@ final class LineReader {
                 want = Math.min(waiting, want);
             }
             int n = in.read(buffer, length, want);
+            if (n > 0) {
+                started = true;
+            }
             if (n < 0) {
                 return strip(Arrays.copyOf(buffer, length));
             }

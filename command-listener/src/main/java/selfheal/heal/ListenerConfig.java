@@ -31,10 +31,11 @@ record ListenerConfig(Map<String, AllowedCommand> commands, List<AddressRange> a
 
     /**
      * How a resident listener (one handed a listening socket, see {@link ResidentListener}) behaves: it exits
-     * after {@code idle} without a connection, and serves at most {@code connections} at once.
+     * after {@code idle} without a connection, and serves at most {@code connections} at once, at most
+     * {@code perSource} of them from one address.
      */
-    record Residency(Duration idle, int connections) {
-        static final Residency DEFAULT = new Residency(Duration.ofMinutes(10), 4);
+    record Residency(Duration idle, int connections, int perSource) {
+        static final Residency DEFAULT = new Residency(Duration.ofMinutes(10), 32, 4);
     }
 
     static final Path DEFAULT_FILE = Path.of("/etc/selfheal/listener.properties");
@@ -46,7 +47,7 @@ record ListenerConfig(Map<String, AllowedCommand> commands, List<AddressRange> a
     static final Set<String> RESERVED = Set.of("ping", "help");
 
     private static final Set<String> GLOBAL_KEYS = Set.of("allow", "allow.any", "state.dir", "audit.log",
-            "read.timeout", "resident.idle", "resident.connections", "trusted.owner");
+            "read.timeout", "resident.idle", "resident.connections", "resident.per-source", "trusted.owner");
     private static final Set<String> COMMAND_ATTRIBUTES =
             Set.of("args", "timeout", "budget", "group", "dir", "accepts");
     private static final int OTHERS_WRITE = 0002;
@@ -189,7 +190,9 @@ record ListenerConfig(Map<String, AllowedCommand> commands, List<AddressRange> a
                 seconds("resident.idle", values.get("resident.idle"), Residency.DEFAULT.idle(),
                         Duration.ofDays(1), problems),
                 count("resident.connections", values.get("resident.connections"),
-                        Residency.DEFAULT.connections(), 32, problems));
+                        Residency.DEFAULT.connections(), 256, problems),
+                count("resident.per-source", values.get("resident.per-source"),
+                        Residency.DEFAULT.perSource(), 256, problems));
 
         Owners owners = Owners.of(values.get("trusted.owner"), problems);
         Map<String, AllowedCommand> commands = new TreeMap<>();
@@ -248,7 +251,7 @@ record ListenerConfig(Map<String, AllowedCommand> commands, List<AddressRange> a
             }
             if (!key.startsWith("command.")) {
                 problems.add(key + ": unknown key (known: allow, allow.any, state.dir, audit.log, read.timeout,"
-                        + " resident.idle, resident.connections, trusted.owner,"
+                        + " resident.idle, resident.connections, resident.per-source, trusted.owner,"
                         + " command.<name>[.args|.timeout|.budget|.group|.dir|.accepts])");
                 continue;
             }

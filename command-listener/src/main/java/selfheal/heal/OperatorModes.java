@@ -49,7 +49,8 @@ final class OperatorModes {
                     + ", state.dir " + config.stateDir() + ", audit.log " + config.auditLog()
                     + ", read.timeout " + Reply.seconds(config.readTimeout().toMillis() / 1000.0)
                     + ", resident.idle " + Reply.seconds(config.residency().idle().toMillis() / 1000.0)
-                    + ", resident.connections " + config.residency().connections());
+                    + ", resident.connections " + config.residency().connections()
+                    + ", resident.per-source " + config.residency().perSource());
             for (AllowedCommand c : config.commands().values()) {
                 lines.add("  " + c.name() + " = " + c.executable()
                         + (c.fixedArgs().isEmpty() ? "" : " " + String.join(" ", c.fixedArgs()))

@@ -104,7 +104,7 @@ class ListenerConfigTest {
                 "command.foo-restart.colour: unknown attribute 'colour' (known: args, timeout, budget, group, dir,"
                         + " accepts)",
                 "logfile: unknown key (known: allow, allow.any, state.dir, audit.log, read.timeout,"
-                        + " resident.idle, resident.connections, trusted.owner, command.<name>[.args|.timeout|.budget|.group|.dir|.accepts])",
+                        + " resident.idle, resident.connections, resident.per-source, trusted.owner, command.<name>[.args|.timeout|.budget|.group|.dir|.accepts])",
                 "allow: 'example.org' is not an IPv4 or IPv6 address",
                 "allow: prefix length /33 is out of 0..32",
                 "state.dir: /nonexistent/state is not an existing directory",
@@ -136,7 +136,7 @@ class ListenerConfigTest {
         String out = fx.operator("--check-config", fx.config.toString());
         assertEquals("OK " + fx.config + ": 1 commands, allow [127.0.0.1/32, 192.0.2.0/24, 2001:db8:0:0:0:0:0:0/32],"
                 + " state.dir " + fx.stateDir + ", audit.log " + fx.auditLog + ", read.timeout 2.00s,"
-                + " resident.idle 600.00s, resident.connections 4\n"
+                + " resident.idle 600.00s, resident.connections 32, resident.per-source 4\n"
                 + "  foo-restart = " + script + " " + fx.marker
                 + " (timeout 60.00s, budget 3/15m, group foo, dir /)\n", out);
     }

@@ -84,19 +84,79 @@ class ResidentListenerTest {
     }
 
     @Test
-    void aSilentClientDoesNotHoldUpOthersAndIsCutOffAtItsDeadline() throws Exception {
+    void aSilentClientDoesNotHoldUpOthersAndIsCutOffAtTheFirstByteDeadline() throws Exception {
         Future<Integer> resident = startResident();
         try (Socket silent = new Socket("127.0.0.1", port)) {
             silent.setSoTimeout(10_000);
             long start = System.nanoTime();
             assertEquals("OK pong\n", exchange("ping\n"));
-            String reply = new String(silent.getInputStream().readAllBytes(), StandardCharsets.ISO_8859_1);
-            long millis = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - start);
-            assertEquals("ERR timeout\n", reply);
-            // read.timeout is 2 s; the connection is closed at once then, not at some process's exit
-            assertTrue(millis >= 1900 && millis < 6000, millis + " ms");
+            long millis = timedOutAfter(silent, start);
+            // no byte within 1 s, though read.timeout is 2 s; closed at once then, not at some process's exit
+            assertTrue(millis >= 900 && millis < 1900, millis + " ms");
+        }
+        assertTrue(fx.audit().get(1).contains("no byte within 1000 ms"), fx.audit().toString());
+        assertEquals(0, resident.get(20, TimeUnit.SECONDS));
+    }
+
+    @Test
+    void aClientThatTricklesIsCutOffAtTheReadDeadline() throws Exception {
+        Future<Integer> resident = startResident();
+        try (Socket trickling = new Socket("127.0.0.1", port)) {
+            trickling.setSoTimeout(10_000);
+            long start = System.nanoTime();
+            trickling.getOutputStream().write('p');
+            long millis = timedOutAfter(trickling, start);
+            assertTrue(millis >= 1900 && millis < 6000, millis + " ms"); // read.timeout is 2 s
         }
         assertEquals(0, resident.get(20, TimeUnit.SECONDS));
+    }
+
+    @Test
+    void beyondItsLimitsItAnswersBusyAtOnceInsteadOfQueueing() throws Exception {
+        fx.set("allow", "127.0.0.0/8").set("resident.connections", "3").set("resident.per-source", "2");
+        Future<Integer> resident = startResident();
+        try (Socket first = silent("127.0.0.3"); Socket second = silent("127.0.0.3")) {
+            // a third from the same address is over resident.per-source; another address still gets in
+            assertEquals("ERR busy\n", exchangeFrom("127.0.0.3", 1000));
+            try (Socket third = silent("127.0.0.4")) {
+                // all three slots are taken: the next one is told so at once, not left in the backlog
+                assertEquals("ERR busy\n", exchangeFrom("127.0.0.2", 1000));
+            }
+            Thread.sleep(300); // the listener reads EOF from the one that closed, and frees its slot
+            assertEquals("OK pong\n", exchangeFrom("127.0.0.2", 5000));
+        }
+        assertEquals(0, resident.get(20, TimeUnit.SECONDS));
+    }
+
+    /** Reads the listener's reply on CLIENT, which must be ERR timeout; the milliseconds since START. */
+    private static long timedOutAfter(Socket client, long start) throws IOException {
+        String reply = new String(client.getInputStream().readAllBytes(), StandardCharsets.ISO_8859_1);
+        assertEquals("ERR timeout\n", reply);
+        return TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - start);
+    }
+
+    /** A connection from SOURCE that sends nothing, once the listener has taken it. */
+    private Socket silent(String source) throws Exception {
+        Socket s = new Socket();
+        s.bind(new InetSocketAddress(source, 0));
+        s.connect(new InetSocketAddress("127.0.0.1", port), 5000);
+        Thread.sleep(200);
+        return s;
+    }
+
+    /** ping from SOURCE; the reply must come within MILLIS. */
+    private String exchangeFrom(String source, long millis) throws Exception {
+        try (Socket s = new Socket()) {
+            s.bind(new InetSocketAddress(source, 0));
+            long start = System.nanoTime();
+            s.connect(new InetSocketAddress("127.0.0.1", port), 5000);
+            s.setSoTimeout(10_000);
+            s.getOutputStream().write("ping\n".getBytes(StandardCharsets.US_ASCII));
+            String reply = new String(s.getInputStream().readAllBytes(), StandardCharsets.ISO_8859_1);
+            long took = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - start);
+            assertTrue(took < millis, reply.strip() + " after " + took + " ms");
+            return reply;
+        }
     }
 
     @Test
@@ -133,6 +193,22 @@ class ResidentListenerTest {
     }
 
     @Test
+    void aFloodFromOutsideAllowIsAuditedOnceASecondPerAddress() throws Exception {
+        fx.set("allow", "::1");
+        Future<Integer> resident = startResident();
+        for (int i = 0; i < 5; i++) {
+            assertEquals("ERR denied\n", exchange("ping\n"));
+        }
+        Thread.sleep(1100);
+        assertEquals("ERR denied\n", exchange("ping\n"));
+        List<String> audit = fx.audit();
+        assertEquals(2, audit.size(), audit.toString());
+        assertTrue(audit.get(0).contains("refused before reading (resident)\""), audit.get(0));
+        assertTrue(audit.get(1).contains("; 4 more before this, unrecorded"), audit.get(1));
+        assertEquals(0, resident.get(20, TimeUnit.SECONDS));
+    }
+
+    @Test
     void itExitsWhenIdleButNotWhileACommandRuns() throws Exception {
         fx.set("command.foo-restart.args", fx.marker + " 3");
         long start = System.nanoTime();
@@ -163,9 +239,10 @@ class ResidentListenerTest {
 
     @Test
     void residentLimitsAreValidated() throws Exception {
-        fx.set("resident.idle", "0").set("resident.connections", "33");
+        fx.set("resident.idle", "0").set("resident.connections", "257").set("resident.per-source", "0");
         String out = fx.operator("--check-config", fx.config.toString());
         assertTrue(out.contains("resident.idle: 0 is not between 0.1 and 86400 seconds"), out);
-        assertTrue(out.contains("resident.connections: '33' is not a whole number from 1 to 32"), out);
+        assertTrue(out.contains("resident.connections: '257' is not a whole number from 1 to 256"), out);
+        assertTrue(out.contains("resident.per-source: '0' is not a whole number from 1 to 256"), out);
     }
 }
