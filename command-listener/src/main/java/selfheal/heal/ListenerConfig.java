@@ -6,6 +6,7 @@ import java.io.InputStream;
 import java.nio.file.FileSystems;
 import java.nio.file.Files;
 import java.nio.file.LinkOption;
+import java.nio.file.InvalidPathException;
 import java.nio.file.Path;
 import java.nio.file.attribute.UserPrincipal;
 import java.time.Duration;
@@ -328,10 +329,9 @@ record ListenerConfig(Map<String, AllowedCommand> commands, List<AddressRange> a
      * whoever can write there can point the link elsewhere.
      */
     private static Path executable(String key, String value, Owners owners, List<String> problems) {
-        Path path = Path.of(value);
-        if (!path.isAbsolute()) {
-            problems.add(key + ": '" + value + "' is not an absolute path");
-            return path;
+        Path path = absolute(key, value, problems);
+        if (path == null) {
+            return null;
         }
         if (!Files.exists(path)) {
             problems.add(key + ": " + value + " does not exist");
@@ -444,10 +444,26 @@ record ListenerConfig(Map<String, AllowedCommand> commands, List<AddressRange> a
         }
     }
 
-    private static Path directory(String key, String value, boolean writable, List<String> problems) {
-        Path path = Path.of(value);
+    /** {@code value} as an absolute path, or null with the problem said: relative, or no path at all (a NUL). */
+    private static Path absolute(String key, String value, List<String> problems) {
+        Path path;
+        try {
+            path = Path.of(value);
+        } catch (InvalidPathException e) {
+            problems.add(key + ": not a path (it holds a NUL character)");
+            return null;
+        }
         if (!path.isAbsolute()) {
             problems.add(key + ": '" + value + "' is not an absolute path");
+            return null;
+        }
+        return path;
+    }
+
+    private static Path directory(String key, String value, boolean writable, List<String> problems) {
+        Path path = absolute(key, value, problems);
+        if (path == null) {
+            return null;
         } else if (!Files.isDirectory(path)) {
             problems.add(key + ": " + value + " is not an existing directory");
         } else if (writable && !Files.isWritable(path)) {
@@ -457,9 +473,9 @@ record ListenerConfig(Map<String, AllowedCommand> commands, List<AddressRange> a
     }
 
     private static Path auditLog(String value, List<String> problems) {
-        Path path = Path.of(value);
-        if (!path.isAbsolute()) {
-            problems.add("audit.log: '" + value + "' is not an absolute path");
+        Path path = absolute("audit.log", value, problems);
+        if (path == null) {
+            return null;
         } else if (!Files.exists(path) && (path.getParent() == null || !Files.isDirectory(path.getParent()))) {
             problems.add("audit.log: directory " + path.getParent() + " does not exist");
         } else if (Files.exists(path) ? !Files.isWritable(path) || Files.isDirectory(path)

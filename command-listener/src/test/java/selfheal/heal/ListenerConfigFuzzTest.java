@@ -12,8 +12,6 @@ import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Duration;
 import java.util.Map;
 import java.util.regex.Pattern;
-import java.util.stream.Stream;
-import org.junit.jupiter.api.Disabled;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -75,26 +73,9 @@ class ListenerConfigFuzzTest {
         assertTrue(within(config.readTimeout(), Duration.ofSeconds(60)), config.readTimeout().toString());
         assertTrue(config.stateDir().isAbsolute() && config.auditLog().isAbsolute());
         int connections = config.residency().connections();
-        assertTrue(connections >= 1 && connections <= 32, String.valueOf(connections));
-    }
-
-    /**
-     * Inputs that break the property, kept until ListenerConfig is fixed. A NUL character in a path value
-     * (state.dir, audit.log, command.NAME, command.NAME.dir; written literally or as \\u0000) makes Path.of
-     * throw InvalidPathException out of load: the listener then answers "ERR internal" without an audit record,
-     * a resident listener dies at start and --check-config prints a stack trace instead of the problem. A
-     * timeout under half a millisecond (read.timeout, command.NAME.timeout) is accepted as zero, which the
-     * watchdog refuses when the command runs. Once fixed, enable this and move the files into
-     * ListenerConfigFuzzTestInputs.
-     */
-    @Test
-    @Disabled("ListenerConfig.load lets InvalidPathException out for a NUL in a path value, and accepts a zero timeout")
-    void findingsKeepTheProperty() throws IOException {
-        try (Stream<Path> files = Files.list(Path.of("src/test/resources/selfheal/heal/ListenerConfigFindings"))) {
-            for (Path finding : files.sorted().toList()) {
-                loadReturnsAValidConfigurationOrItsProblems(Files.readAllBytes(finding));
-            }
-        }
+        assertTrue(connections >= 1 && connections <= 256, String.valueOf(connections));
+        int perSource = config.residency().perSource();
+        assertTrue(perSource >= 1 && perSource <= 256, String.valueOf(perSource));
     }
 
     private static boolean within(Duration d, Duration max) {

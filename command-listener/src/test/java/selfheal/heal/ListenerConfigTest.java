@@ -54,6 +54,13 @@ class ListenerConfigTest {
     }
 
     @Test
+    void aPathHoldingANulIsAProblemNotACrash() throws IOException {
+        fx.set("state.dir", "/var/lib/self\\u0000heal").set("command.foo-restart", "/bin/tr\\u0000ue");
+        assertEquals(List.of("state.dir: not a path (it holds a NUL character)",
+                "command.foo-restart: not a path (it holds a NUL character)"), problems());
+    }
+
+    @Test
     void aMissingScriptIsRefused() throws IOException {
         fx.set("command.foo-restart", "/nonexistent/restart.sh");
         assertEquals(List.of("command.foo-restart: /nonexistent/restart.sh does not exist"), problems());
