@@ -58,20 +58,15 @@ final class BudgetLedger {
     }
 
     /**
-     * Records a run starting now and returns true, or returns false (and marks the budget exhausted, sticky)
-     * when the command has already used its budget within the window. Caller holds the group lock.
+     * Whether the command may run once more now; false (and the budget marked exhausted, sticky) when it has
+     * already used its budget within the window. Nothing is counted: {@link #record} does that once the
+     * script has started. Caller holds the group lock from here until the run is recorded.
      */
-    boolean take(AllowedCommand command, Budget budget, Instant now) throws IOException {
+    boolean hasRoom(AllowedCommand command, Budget budget, Instant now) throws IOException {
         if (Files.exists(marker(command.name()), LinkOption.NOFOLLOW_LINKS)) {
             return false;
         }
-        long since = now.minus(budget.window()).toEpochMilli();
-        List<Long> runs = new ArrayList<>();
-        for (long run : read(command.name())) {
-            if (run > since) {
-                runs.add(run);
-            }
-        }
+        List<Long> runs = within(command.name(), budget, now);
         if (runs.size() >= budget.runs()) {
             try (OutputStream out = Files.newOutputStream(marker(command.name()), StandardOpenOption.CREATE,
                     StandardOpenOption.WRITE, StandardOpenOption.TRUNCATE_EXISTING, LinkOption.NOFOLLOW_LINKS)) {
@@ -80,9 +75,26 @@ final class BudgetLedger {
             }
             return false;
         }
+        return true;
+    }
+
+    /** Counts a run that started now. Caller holds the group lock. */
+    void record(AllowedCommand command, Budget budget, Instant now) throws IOException {
+        List<Long> runs = within(command.name(), budget, now);
         runs.add(now.toEpochMilli());
         write(command.name(), runs);
-        return true;
+    }
+
+    /** The runs on record that still count: those within the window before now. */
+    private List<Long> within(String name, Budget budget, Instant now) throws IOException {
+        long since = now.minus(budget.window()).toEpochMilli();
+        List<Long> runs = new ArrayList<>();
+        for (long run : read(name)) {
+            if (run > since) {
+                runs.add(run);
+            }
+        }
+        return runs;
     }
 
     /** Forgets the runs and the exhausted marker. Caller holds the group lock. True if there was a marker. */

@@ -19,8 +19,9 @@ import java.util.List;
  *   <li><b>lock</b>: the state directory must be safe ({@code ERR state}), and its group's {@link GroupLock}
  *       free, no run of the group left in flight by a listener that died ({@code ERR busy}, never a wait);
  *   <li><b>intent</b>: a record of what is about to run must be on disk ({@code ERR audit}, nothing runs);
- *   <li><b>budget</b>: its {@link Budget} must have room, and the run is counted; a ledger that cannot be
- *       trusted refuses ({@code ERR state});
+ *   <li><b>budget</b>: its {@link Budget} must have room; the run is counted once its script has started,
+ *       so a script that cannot be started spends nothing; a ledger that cannot be trusted refuses
+ *       ({@code ERR state});
  *   <li><b>run</b>: the script, through {@link ScriptRunner};
  *   <li><b>audit</b>: the outcome record, written before the reply goes out.
  * </ol>
@@ -154,16 +155,21 @@ final class HealPath {
                 return Handled.refused(Reply.error(Reply.Reason.AUDIT, name), line, name,
                         "intent not recorded, nothing ran: " + e.getMessage());
             }
-            // budget
-            if (command.budget().isPresent()) {
-                Budget budget = command.budget().get();
-                if (!new BudgetLedger(config.stateDir()).take(command, budget, clock.instant())) {
-                    return Handled.refused(Reply.error(Reply.Reason.BUDGET_EXHAUSTED, name, budget.toString()),
-                            line, name, "reset with: command-listener --reset " + name);
-                }
+            // budget: room for one more run now; the run counts once its script has started (a script that
+            // cannot be started spends nothing), and one whose run cannot be counted is killed at once
+            BudgetLedger ledger = new BudgetLedger(config.stateDir());
+            Budget budget = command.budget().orElse(null);
+            if (budget != null && !ledger.hasRoom(command, budget, clock.instant())) {
+                return Handled.refused(Reply.error(Reply.Reason.BUDGET_EXHAUSTED, name, budget.toString()),
+                        line, name, "reset with: command-listener --reset " + name);
             }
             // run
-            ScriptRunner.Outcome outcome = ScriptRunner.run(command, args, requester.label(), lock::running);
+            ScriptRunner.Outcome outcome = ScriptRunner.run(command, args, requester.label(), group -> {
+                lock.running(group);
+                if (budget != null) {
+                    ledger.record(command, budget, clock.instant());
+                }
+            });
             Reply reply;
             if (outcome.timedOut()) {
                 reply = Reply.timedOut(name, outcome.seconds());

@@ -121,6 +121,22 @@ class HealPathTest {
     }
 
     @Test
+    void aScriptThatCouldNotBeStartedSpendsNoBudget() throws Exception {
+        Path dir = Files.createDirectory(tmp.resolve("workdir"));
+        fx.set("command.foo-restart.budget", "1/1h").set("command.foo-restart.dir", dir.toString());
+        ListenerConfig config = ListenerConfig.load(fx.config);
+        Files.delete(dir); // gone after the configuration was read: the script cannot be started there
+        Handled failed = new HealPath(Clock.systemUTC()).handle(WATCH, "foo-restart".getBytes(StandardCharsets.US_ASCII),
+                config);
+        assertEquals("ERR internal foo-restart", failed.reply().line());
+        assertEquals(List.of(), fx.runs());
+
+        Files.createDirectory(dir);
+        assertTrue(ask("foo-restart").reply().ok(), "the one run of the budget is still there");
+        assertEquals("ERR budget-exhausted foo-restart 1/1h", ask("foo-restart").reply().line());
+    }
+
+    @Test
     void aCommandOfAGroupThatIsRunningIsBusyWhicheverTriggerStartedIt() throws Exception {
         fx.set("command.foo-restart.args", fx.marker + " 1");
         fx.command("foo-stop", "record.sh", fx.marker.toString());
