@@ -102,20 +102,11 @@ record ListenerConfig(Map<String, AllowedCommand> commands, List<AddressRange> a
         }
         int owner = (Integer) attributes.get("uid");
         if (owner != 0) {
-            int self = effectiveUid();
+            long self = EffectiveUser.UID;
             if (owner != self) {
                 problems.add(file + ": owned by " + ownerName(file) + " (uid " + owner + "); only root or the user the"
                         + " listener runs as (uid " + self + ") may own it");
             }
-        }
-    }
-
-    /** The process's effective uid, which owns /proc/self (-1 if that cannot be read). */
-    private static int effectiveUid() {
-        try {
-            return (Integer) Files.getAttribute(Path.of("/proc/self"), "unix:uid");
-        } catch (IOException | UnsupportedOperationException e) {
-            return -1;
         }
     }
 

@@ -1,7 +1,6 @@
 package selfheal.heal;
 
 import java.io.IOException;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.LinkOption;
 import java.nio.file.Path;
@@ -11,11 +10,10 @@ import java.nio.file.Path;
  * directory (not a symbolic link), owned by this process's effective user (the audit log's also by root),
  * writable by neither group nor others. Anyone else who could write to it could delete a budget ledger,
  * plant a symbolic link where a state file goes, or a marker that {@code --reset} cannot remove. Costs one
- * lstat; the effective uid is read once from /proc/self/status.
+ * lstat.
  */
 final class SafeDirectory {
     private static final int GROUP_OR_OTHERS_WRITE = 0022;
-    private static final long EUID = effectiveUid();
 
     private SafeDirectory() {
     }
@@ -36,8 +34,8 @@ final class SafeDirectory {
         if ((mode & 0170000) != 0040000) {
             return dir + " is not a directory";
         }
-        if (uid != EUID && !(rootMayOwn && uid == 0)) {
-            return dir + " is owned by uid " + uid + ", not by this user (uid " + EUID + ")";
+        if (uid != EffectiveUser.UID && !(rootMayOwn && uid == 0)) {
+            return dir + " is owned by uid " + uid + ", not by this user (uid " + EffectiveUser.UID + ")";
         }
         if ((mode & GROUP_OR_OTHERS_WRITE) != 0) {
             return dir + " is writable by group or others (mode " + Integer.toOctalString(mode & 07777) + ")";
@@ -50,22 +48,6 @@ final class SafeDirectory {
         String problem = problem(stateDir, false);
         if (problem != null) {
             throw new StateException("state.dir: " + problem);
-        }
-    }
-
-    /** The "Uid:" line of /proc/self/status is real, effective, saved and file-system uid; -1 if unreadable. */
-    private static long effectiveUid() {
-        try {
-            String status = new String(Files.readAllBytes(Path.of("/proc/self/status")), StandardCharsets.US_ASCII);
-            int at = status.indexOf("\nUid:");
-            if (at < 0) {
-                return -1;
-            }
-            int end = status.indexOf('\n', at + 1);
-            String[] ids = status.substring(at + 5, end < 0 ? status.length() : end).trim().split("\t");
-            return Long.parseLong(ids[ids.length > 1 ? 1 : 0].trim());
-        } catch (IOException | RuntimeException e) {
-            return -1;
         }
     }
 }
