@@ -3,15 +3,19 @@ package selfheal.heal;
 import java.util.List;
 
 /**
- * The one line the client gets. Grammar (README.md): {@code OK <command> exit=0 <seconds>s}, {@code OK pong},
+ * The one line the client gets. Grammar (README.md): {@code OK <command> exit=0 <seconds>s},
+ * {@code OK <command> settling <seconds>s}, {@code OK pong},
  * {@code OK pong budget-exhausted=<name>[,<name>...]}, {@code OK commands <name>...},
  * {@code ERR <reason> [<command>] [<detail>]}. Only a line starting {@code OK } means success.
  */
 record Reply(Reason reason, String line) {
 
-    /** Why a request was not carried out; the wire names are part of the grammar. */
+    /**
+     * Why a request was not carried out (SETTLING: because it need not be, an OK); the wire names are part of
+     * the grammar, and the audit record's decision.
+     */
     enum Reason {
-        NONE("ok"), BAD_REQUEST("bad-request"), UNKNOWN_COMMAND("unknown-command"), DENIED("denied"),
+        NONE("ok"), SETTLING("settling"), BAD_REQUEST("bad-request"), UNKNOWN_COMMAND("unknown-command"), DENIED("denied"),
         BUSY("busy"), BUDGET_EXHAUSTED("budget-exhausted"), TIMEOUT("timeout"), FAILED("failed"),
         INTERNAL("internal"), AUDIT("audit"), STATE("state");
 
@@ -35,6 +39,11 @@ record Reply(Reason reason, String line) {
 
     static Reply ran(String command, double seconds) {
         return new Reply(Reason.NONE, "OK " + command + " exit=0 " + seconds(seconds));
+    }
+
+    /** Nothing ran: the command ran well moments ago and its worker is given time to be seen healthy. */
+    static Reply settling(String command, double secondsLeft) {
+        return new Reply(Reason.SETTLING, "OK " + command + " settling " + seconds(secondsLeft));
     }
 
     static Reply pong(List<String> exhausted) {
@@ -71,7 +80,7 @@ record Reply(Reason reason, String line) {
     }
 
     boolean ok() {
-        return reason == Reason.NONE;
+        return reason == Reason.NONE || reason == Reason.SETTLING;
     }
 
     /** Seconds with two decimals and a trailing s. */
