@@ -74,7 +74,8 @@ public final class Plugin {
         return result.status().exitCode();
     }
 
-    private CommandLine parse(String[] args) throws UsageException {
+    /** The command line parsed against this plugin's options, or what is wrong with it. */
+    public CommandLine parse(String[] args) throws UsageException {
         try {
             CommandLine cmd = new DefaultParser().parse(options, args);
             if (!cmd.getArgList().isEmpty()) {

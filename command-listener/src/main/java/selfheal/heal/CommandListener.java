@@ -69,8 +69,20 @@ public final class CommandListener {
             case CHECK_CONFIG -> OperatorModes.checkConfig(out, invocation.config());
             case RESET -> OperatorModes.reset(out, connection.get().peer(), invocation.config(), invocation.name(),
                     clock);
+            case WATCH -> watch(invocation.config());
             case SERVE -> serve(in, out, invocation.config());
         };
+    }
+
+    /** The local watch, until the process is ended; its log goes to stdout. */
+    private int watch(Path configFile) {
+        try {
+            return new Watch(configFile, clock, System.out, new CheckWorkerProbe())
+                    .run(new java.util.concurrent.CountDownLatch(1));
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return 1;
+        }
     }
 
     // ---- serving one connection ----------------------------------------------------------------------

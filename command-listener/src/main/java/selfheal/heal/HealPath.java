@@ -25,7 +25,8 @@ import java.util.List;
  *   <li><b>budget</b>: its {@link Budget} must have room; the run is counted once its script has started,
  *       so a script that cannot be started spends nothing; a ledger that cannot be trusted refuses
  *       ({@code ERR state});
- *   <li><b>run</b>: the script, through {@link ScriptRunner}; a run that ended well starts the settle;
+ *   <li><b>run</b>: the script, through {@link ScriptRunner}; a run that ended well starts the settle, and
+ *       marks its group stopped or not ({@link OperatorStop});
  *   <li><b>audit</b>: the outcome record, written before the reply goes out.
  * </ol>
  * The network trigger ({@link CommandListener#serve}) reads the line, then calls {@link #decide} and
@@ -195,10 +196,11 @@ final class HealPath {
             Handled ran = Handled.ran(Reply.ran(name, outcome.seconds()), line, name, outcome);
             try {
                 settle.ranWell(command, clock.instant());
+                new OperatorStop(config.stateDir()).ranWell(command);
                 return ran;
             } catch (IOException | RuntimeException e) {
-                // The run happened and the reply must say so; the record shows that its echo may run again.
-                return ran.noting("settle not recorded: " + e.getMessage());
+                // The run happened and the reply must say so; the record shows what was not kept.
+                return ran.noting("settle or stop not recorded: " + e.getMessage());
             }
         } catch (StateException e) {
             return Handled.refused(Reply.error(Reply.Reason.STATE, name), line, name, e.getMessage());

@@ -9,9 +9,9 @@ import java.nio.file.Path;
  */
 record Invocation(Mode mode, Path config, String name) {
     static final String USAGE = "usage: command-listener [--config FILE] | --check-config FILE"
-            + " | [--config FILE] --reset NAME | --help";
+            + " | [--config FILE] --reset NAME | [--config FILE] --watch | --help";
 
-    enum Mode { SERVE, CHECK_CONFIG, RESET, HELP }
+    enum Mode { SERVE, CHECK_CONFIG, RESET, WATCH, HELP }
 
     /** The command line is wrong: the operator gets the message and the usage line, nothing runs. */
     static final class Invalid extends Exception {
@@ -26,12 +26,14 @@ record Invocation(Mode mode, Path config, String name) {
         Path config = null;
         Path check = null;
         String reset = null;
+        boolean watch = false;
         for (int i = 0; i < args.length; i++) {
             String arg = args[i];
             switch (arg) {
                 case "--help", "-h" -> {
                     return new Invocation(Mode.HELP, ListenerConfig.DEFAULT_FILE, null);
                 }
+                case "--watch" -> watch = true;
                 case "--config", "--check-config", "--reset" -> {
                     if (i + 1 >= args.length || args[i + 1].isEmpty()) {
                         throw new Invalid(arg + " needs a value");
@@ -49,13 +51,19 @@ record Invocation(Mode mode, Path config, String name) {
                         arg.getBytes(StandardCharsets.UTF_8)).replace("\"", "") + "'");
             }
         }
-        if (check != null && (config != null || reset != null)) {
+        if (check != null && (config != null || reset != null || watch)) {
             throw new Invalid("--check-config takes the file itself and goes alone");
         }
         if (check != null) {
             return new Invocation(Mode.CHECK_CONFIG, check, null);
         }
+        if (watch && reset != null) {
+            throw new Invalid("--watch and --reset go separately");
+        }
         Path file = config == null ? ListenerConfig.DEFAULT_FILE : config;
+        if (watch) {
+            return new Invocation(Mode.WATCH, file, null);
+        }
         return reset != null ? new Invocation(Mode.RESET, file, reset) : new Invocation(Mode.SERVE, file, null);
     }
 }

@@ -28,7 +28,8 @@ import java.util.regex.PatternSyntaxException;
  * reports every problem, one message each. See README.md for every key and its default.
  */
 record ListenerConfig(Map<String, AllowedCommand> commands, List<AddressRange> allow, Path stateDir,
-                      Path auditLog, Duration readTimeout, Residency residency, Duration handlerTimeout) {
+                      Path auditLog, Duration readTimeout, Residency residency, Duration handlerTimeout,
+                      Map<String, WatchSpec> watches) {
 
     /**
      * How a resident listener (one handed a listening socket, see {@link ResidentListener}) behaves: it exits
@@ -65,6 +66,7 @@ record ListenerConfig(Map<String, AllowedCommand> commands, List<AddressRange> a
 
     ListenerConfig {
         commands = Collections.unmodifiableMap(new TreeMap<>(commands));
+        watches = Collections.unmodifiableMap(new TreeMap<>(watches));
         allow = List.copyOf(allow);
     }
 
@@ -211,10 +213,12 @@ record ListenerConfig(Map<String, AllowedCommand> commands, List<AddressRange> a
         if (commands.isEmpty() && problems.isEmpty()) {
             problems.add("no command.<name> = <script> is configured; the listener would only answer ping");
         }
+        Map<String, WatchSpec> watches = WatchSpec.parse(values, commands, problems);
         if (!problems.isEmpty()) {
             throw new ConfigException(problems);
         }
-        return new ListenerConfig(commands, allow, stateDir, auditLog, readTimeout, residency, handlerTimeout);
+        return new ListenerConfig(commands, allow, stateDir, auditLog, readTimeout, residency, handlerTimeout,
+                watches);
     }
 
     /** At least one entry; one that admits every address (a /0) only with {@code allow.any = yes}. */
@@ -252,10 +256,15 @@ record ListenerConfig(Map<String, AllowedCommand> commands, List<AddressRange> a
             if (GLOBAL_KEYS.contains(key)) {
                 continue;
             }
+            if (key.startsWith("watch.")) {
+                WatchSpec.checkKey(key, values, problems);
+                continue;
+            }
             if (!key.startsWith("command.")) {
                 problems.add(key + ": unknown key (known: allow, allow.any, state.dir, audit.log, read.timeout,"
                         + " resident.idle, resident.connections, resident.per-source, trusted.owner,"
-                        + " handler.timeout, command.<name>[.args|.timeout|.settle|.budget|.group|.dir|.accepts])");
+                        + " handler.timeout, command.<name>[.args|.timeout|.settle|.budget|.group|.dir|.accepts],"
+                        + " watch.<name>.url|.args|.heal|.interval|.after|.grace)");
                 continue;
             }
             String rest = key.substring("command.".length());
@@ -502,7 +511,7 @@ record ListenerConfig(Map<String, AllowedCommand> commands, List<AddressRange> a
         return seconds(key, value, fallback, max, problems);
     }
 
-    private static Duration seconds(String key, String value, Duration fallback, Duration max, List<String> problems) {
+    static Duration seconds(String key, String value, Duration fallback, Duration max, List<String> problems) {
         if (value == null) {
             return fallback;
         }
@@ -521,7 +530,7 @@ record ListenerConfig(Map<String, AllowedCommand> commands, List<AddressRange> a
         }
     }
 
-    private static int count(String key, String value, int fallback, int max, List<String> problems) {
+    static int count(String key, String value, int fallback, int max, List<String> problems) {
         if (value == null) {
             return fallback;
         }

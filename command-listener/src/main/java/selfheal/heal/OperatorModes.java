@@ -13,7 +13,7 @@ import java.util.List;
 
 /**
  * What an operator runs on the host by hand, besides serving: {@code --check-config FILE} validates a file
- * (and that setsid and kill exist), {@code --reset NAME} re-opens an exhausted budget. Both print their report
+ * (and that setsid, env and kill exist), {@code --reset NAME} re-opens an exhausted budget. Both print their report
  * to the operator and exit 0 (valid, done) or 1 (invalid, refused); neither serves a request.
  */
 final class OperatorModes {
@@ -21,14 +21,14 @@ final class OperatorModes {
     }
 
     /**
-     * Validates {@code file} as every connection does, and that setsid and kill exist: an OK line with a
+     * Validates {@code file} as every connection does, and that setsid, env and kill exist: an OK line with a
      * summary of every command, or one ERROR line per problem.
      */
     static int checkConfig(OutputStream out, Path file) {
         try {
             ListenerConfig config = ListenerConfig.load(file);
             List<String> missing = new ArrayList<>();
-            for (String tool : new String[] {SessionProcess.SETSID, SessionProcess.KILL}) {
+            for (String tool : new String[] {SessionProcess.SETSID, SessionProcess.ENV, SessionProcess.KILL}) {
                 if (!new File(tool).canExecute()) {
                     missing.add("ERROR " + file + ": " + tool + " is missing: commands cannot run without it");
                 }
@@ -41,6 +41,13 @@ final class OperatorModes {
             String audit = auditDir == null ? null : SafeDirectory.problem(auditDir, true);
             if (audit != null) {
                 missing.add("ERROR " + file + ": audit.log: directory " + audit);
+            }
+            for (WatchSpec spec : config.watches().values()) {
+                String problem = CheckWorkerProbe.problem(spec);
+                if (problem != null) {
+                    missing.add("ERROR " + file + ": watch." + spec.name() + ".args: check_worker would refuse it: "
+                            + problem);
+                }
             }
             if (!missing.isEmpty()) {
                 return CommandListener.print(out, String.join("\n", missing), 1);
@@ -67,6 +74,11 @@ final class OperatorModes {
                             + ": the event handler gives up first, never sees the outcome, and its next tries"
                             + " meet ERR busy; lower the timeout or raise the handler's -t and handler.timeout");
                 }
+            }
+            for (WatchSpec w : config.watches().values()) {
+                lines.add("  watch " + w.name() + ": check_worker " + String.join(" ", w.checkArgs()) + " every "
+                        + seconds(w.interval()) + ", " + w.heal() + " after " + w.after() + " CRITICAL, grace "
+                        + seconds(w.grace()));
             }
             lines.addAll(warnings);
             return CommandListener.print(out, String.join("\n", lines), 0);

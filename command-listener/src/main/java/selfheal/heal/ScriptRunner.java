@@ -34,6 +34,8 @@ final class ScriptRunner {
     static Outcome run(AllowedCommand command, List<String> clientArgs, String peer, Started started)
             throws IOException {
         CommandLine line = new CommandLine(SessionProcess.SETSID);
+        line.addArgument(SessionProcess.ENV, false);
+        line.addArgument(SessionProcess.IGNORE_SIGPIPE, false);
         line.addArgument(command.executable().toString(), false);
         for (String arg : command.fixedArgs()) {
             line.addArgument(arg, false);

@@ -13,6 +13,12 @@ import java.util.concurrent.TimeUnit;
  */
 final class SessionProcess extends Process {
     static final String SETSID = "/usr/bin/setsid";
+    /**
+     * Runs the script with SIGPIPE ignored (coreutils 8.31 and later): a script whose listener died (killed,
+     * OOM) must finish its restart, not die half-way at its next line of output to the listener's pipe.
+     */
+    static final String ENV = "/usr/bin/env";
+    static final String IGNORE_SIGPIPE = "--ignore-signal=PIPE";
     static final String KILL = "/bin/kill";
     private static final long GRACE_MS = 1000;
 

@@ -116,7 +116,8 @@ class ListenerConfigTest {
                         + " group, dir, accepts)",
                 "logfile: unknown key (known: allow, allow.any, state.dir, audit.log, read.timeout,"
                         + " resident.idle, resident.connections, resident.per-source, trusted.owner, handler.timeout,"
-                        + " command.<name>[.args|.timeout|.settle|.budget|.group|.dir|.accepts])",
+                        + " command.<name>[.args|.timeout|.settle|.budget|.group|.dir|.accepts],"
+                        + " watch.<name>.url|.args|.heal|.interval|.after|.grace)",
                 "allow: 'example.org' is not an IPv4 or IPv6 address",
                 "allow: prefix length /33 is out of 0..32",
                 "state.dir: /nonexistent/state is not an existing directory",
@@ -358,5 +359,55 @@ class ListenerConfigTest {
                     + "|audit\\.log: directory /var/log/selfheal does not exist"
                     + "|audit\\.log: /var/log/selfheal/audit\\.log cannot be written by this user)"), problem);
         }
+    }
+
+    @Test
+    void aWatchIsReadWithItsDefaultsAndItsCheckWorkerCommandLine() throws Exception {
+        fx.set("command.foo-restart.timeout", "12")
+                .set("watch.foo.url", "http://127.0.0.2:8081/health?deep=1")
+                .set("watch.foo.args", "--stale worker:heartbeat,crit=5  -t 2")
+                .set("watch.foo.heal", "foo-restart");
+        WatchSpec foo = ListenerConfig.load(fx.config).watches().get("foo");
+        assertEquals(Duration.ofSeconds(1), foo.interval());
+        assertEquals(2, foo.after());
+        assertEquals(Duration.ofSeconds(12), foo.grace(), "the heal command's timeout: a start may take that long");
+        assertEquals(List.of("-H", "127.0.0.2", "-p", "8081", "-u", "/health?deep=1",
+                "--stale", "worker:heartbeat,crit=5", "-t", "2"), List.of(foo.checkArgs()));
+        fx.set("watch.foo.url", "https://[::1]/").set("watch.foo.interval", "0.5").set("watch.foo.after", "3")
+                .set("watch.foo.grace", "30").set("watch.foo.args", "");
+        foo = ListenerConfig.load(fx.config).watches().get("foo");
+        assertEquals(List.of("-S", "-H", "[::1]", "-p", "443", "-u", "/"), List.of(foo.checkArgs()));
+        assertEquals(Duration.ofMillis(500), foo.interval());
+        assertEquals(3, foo.after());
+        assertEquals(Duration.ofSeconds(30), foo.grace());
+    }
+
+    @Test
+    void aWatchThatCannotWorkIsRefusedWithEveryProblem() throws Exception {
+        fx.set("watch.foo.url", "ftp://127.0.0.2/health")
+                .set("watch.foo.heal", "bar-restart")
+                .set("watch.foo.after", "0")
+                .set("watch.foo.colour", "blue")
+                .set("watch.bar.heal", "foo-restart")
+                .set("watch.baz.url", "http://127.0.0.2:8081/health");
+        assertEquals(List.of(
+                "watch.bar.heal: there is no watch.bar.url for it",
+                "watch.foo.colour: unknown attribute 'colour' (known: url, args, heal, interval, after, grace)",
+                "watch.baz.heal: missing: name the command that heals baz (e.g. baz-restart)",
+                "watch.foo.url: 'ftp://127.0.0.2/health' is not http[s]://HOST[:PORT]/PATH",
+                "watch.foo.heal: 'bar-restart' is not a configured command.<name>",
+                "watch.foo.after: '0' is not a whole number from 1 to 100"), problems());
+    }
+
+    @Test
+    void checkConfigShowsEachWatchAndRefusesOptionsCheckWorkerWouldRefuse() throws Exception {
+        fx.set("watch.foo.url", "http://127.0.0.2:8081/health").set("watch.foo.heal", "foo-restart");
+        String out = fx.operator("--check-config", fx.config.toString());
+        assertTrue(out.contains("\n  watch foo: check_worker -H 127.0.0.2 -p 8081 -u /health every 1.00s, foo-restart"
+                + " after 2 CRITICAL, grace 20.00s\n"), out);
+        fx.set("watch.foo.args", "--stale nothing-given");
+        out = fx.operator("--check-config", fx.config.toString());
+        assertTrue(out.startsWith("ERROR " + fx.config + ": watch.foo.args: check_worker would refuse it: bad --stale"
+                + " 'nothing-given': give warn=SECONDS and/or crit=SECONDS"), out);
     }
 }

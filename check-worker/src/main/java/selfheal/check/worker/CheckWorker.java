@@ -8,6 +8,7 @@ import org.apache.commons.cli.CommandLine;
 import selfheal.plugin.CheckResult;
 import selfheal.plugin.Plugin;
 import selfheal.plugin.Status;
+import selfheal.plugin.UsageException;
 
 /**
  * check_worker: the Nagios plugin that GETs a worker's status endpoint and turns what it says into
@@ -41,13 +42,29 @@ public final class CheckWorker {
     }
 
     public int run(String[] args, PrintStream out) {
-        Plugin plugin = new Plugin(ResponseEvaluation.SERVICE, "check_worker", SYNOPSIS, WorkerOptions.options());
-        return plugin.run(args, out, new Plugin.Check() {
+        return plugin().run(args, out, new Plugin.Check() {
             @Override
             public CheckResult run(CommandLine cmd) throws Exception {
                 return check(WorkerOptions.from(cmd));
             }
         });
+    }
+
+    /**
+     * Null when {@code args} is a valid check_worker command line, else what a run would answer as its usage
+     * error; nothing is probed. For a caller that validates options long before it runs them.
+     */
+    public static String usageProblem(String[] args) {
+        try {
+            WorkerOptions.from(plugin().parse(args));
+            return null;
+        } catch (UsageException e) {
+            return e.getMessage();
+        }
+    }
+
+    private static Plugin plugin() {
+        return new Plugin(ResponseEvaluation.SERVICE, "check_worker", SYNOPSIS, WorkerOptions.options());
     }
 
     private CheckResult check(WorkerOptions options) throws Exception {

@@ -1,0 +1,158 @@
+package selfheal.heal;
+
+import java.io.PrintStream;
+import java.nio.file.Path;
+import java.time.InstantSource;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * The local watch, the first tier of healing: {@code command-listener --watch [--config FILE]}, resident, as
+ * the listener's user. One {@link WorkerWatch} per {@code watch.<name>.*}, each on a thread of its own (a heal
+ * it waits for holds up no other worker). SIGHUP re-reads the configuration: a worker still configured keeps
+ * its counters and grace, a new one starts in its grace, a removed one stops. One log line per event on
+ * stdout (the journal under systemd).
+ */
+final class Watch {
+    private final Path file;
+    private final HealPath heal;
+    private final PrintStream log;
+    private final WorkerWatch.Probe probe;
+    private final Map<String, Runner> runners = new HashMap<>();
+    private volatile ListenerConfig config;
+
+    Watch(Path file, InstantSource clock, PrintStream log, WorkerWatch.Probe probe) {
+        this.file = file;
+        this.heal = new HealPath(clock);
+        this.log = log;
+        this.probe = probe;
+    }
+
+    /**
+     * Loads the configuration, starts a thread per worker and runs until the process ends (or
+     * {@code stopped} counts down, for tests). 1 at once when the configuration is invalid or watches nothing.
+     */
+    int run(CountDownLatch stopped) throws InterruptedException {
+        List<String> problems = load();
+        if (!problems.isEmpty()) {
+            problems.forEach(p -> line("ERROR " + file + ": " + p));
+            return 1;
+        }
+        if (config.watches().isEmpty()) {
+            line("ERROR " + file + ": no watch.<name>.url is configured: nothing to watch");
+            return 1;
+        }
+        start();
+        Signals.onHangup(this::reload);
+        stopped.await();
+        synchronized (this) {
+            runners.values().forEach(Runner::stop);
+        }
+        return 0;
+    }
+
+    /** SIGHUP: the new configuration if it is valid, else the old one stays, and says why. */
+    synchronized void reload() {
+        ListenerConfig old = config;
+        List<String> problems = load();
+        if (!problems.isEmpty()) {
+            problems.forEach(p -> line("reload refused, the running configuration stays: " + p));
+            config = old;
+            return;
+        }
+        line("reloaded " + file + ": " + config.watches().size() + " workers watched");
+        start();
+    }
+
+    private List<String> load() {
+        try {
+            ListenerConfig loaded = ListenerConfig.load(file);
+            List<String> problems = new ArrayList<>();
+            for (WatchSpec spec : loaded.watches().values()) {
+                String problem = CheckWorkerProbe.problem(spec);
+                if (problem != null) {
+                    problems.add("watch." + spec.name() + ".args: check_worker would refuse it: " + problem);
+                }
+            }
+            if (problems.isEmpty()) {
+                config = loaded;
+            }
+            return problems;
+        } catch (ConfigException e) {
+            return e.problems();
+        }
+    }
+
+    /** Starts what is new, updates what stays, stops what is gone. */
+    private synchronized void start() {
+        Map<String, WatchSpec> wanted = config.watches();
+        for (String name : new ArrayList<>(runners.keySet())) {
+            if (!wanted.containsKey(name)) {
+                runners.remove(name).stop();
+                line(name + ": no longer watched");
+            }
+        }
+        for (WatchSpec spec : wanted.values()) {
+            Runner runner = runners.get(spec.name());
+            if (runner != null) {
+                runner.watch.update(spec);
+            } else {
+                WorkerWatch watch = new WorkerWatch(spec, () -> config, probe, heal, System::nanoTime, this::line);
+                runner = new Runner(watch, this::line);
+                runners.put(spec.name(), runner);
+                runner.thread.start();
+            }
+        }
+    }
+
+    private void line(String text) {
+        synchronized (log) {
+            log.println(java.time.Instant.now() + " " + text);
+            log.flush();
+        }
+    }
+
+    /** One worker's thread: a round every interval, measured from round start to round start. */
+    private static final class Runner implements Runnable {
+        final WorkerWatch watch;
+        final Thread thread;
+        private final java.util.function.Consumer<String> log;
+        private volatile boolean stopping;
+
+        Runner(WorkerWatch watch, java.util.function.Consumer<String> log) {
+            this.watch = watch;
+            this.log = log;
+            this.thread = new Thread(this, "watch-" + watch.spec().name());
+        }
+
+        @Override
+        public void run() {
+            while (!stopping) {
+                long start = System.nanoTime();
+                try {
+                    watch.round();
+                } catch (RuntimeException e) {
+                    // One bad round must not end the watch over this worker; the next may go well.
+                    log.accept(watch.spec().name() + ": round failed: " + e);
+                }
+                long left = watch.spec().interval().toNanos() - (System.nanoTime() - start);
+                if (left > 0) {
+                    try {
+                        TimeUnit.NANOSECONDS.sleep(left);
+                    } catch (InterruptedException e) {
+                        return;
+                    }
+                }
+            }
+        }
+
+        void stop() {
+            stopping = true;
+            thread.interrupt();
+        }
+    }
+}
