@@ -14,17 +14,20 @@ import java.util.regex.Pattern;
  * @param executable  absolute path of the script (or of sudo)
  * @param fixedArgs   arguments always passed, from the configuration, never from the client
  * @param timeout     after this the script and everything in its process group are killed
+ * @param settle      after a run that ended well, a request for it runs nothing for this long ({@link Settle});
+ *                    zero: never
  * @param budget      at most so many runs per window, if set
  * @param group       commands of one group never run at the same time (one lock file per group)
  * @param directory   working directory of the script
  * @param accepts     if set, the client may add one argument that matches this whole pattern
  */
 record AllowedCommand(String name, Path executable, List<String> fixedArgs, Duration timeout,
-                      Optional<Budget> budget, String group, Path directory, Optional<Pattern> accepts) {
+                      Duration settle, Optional<Budget> budget, String group, Path directory, Optional<Pattern> accepts) {
 
     AllowedCommand {
         Objects.requireNonNull(executable);
         Objects.requireNonNull(timeout);
+        Objects.requireNonNull(settle);
         Objects.requireNonNull(budget);
         Objects.requireNonNull(directory);
         Objects.requireNonNull(accepts);

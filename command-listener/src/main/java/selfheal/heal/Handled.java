@@ -61,6 +61,17 @@ record Handled(Reply reply, byte[] request, String command, Integer exit, String
         return new Handled(reply, line, command, null, detail, true);
     }
 
+    /** This record with {@code note} added to its detail. */
+    Handled noting(String note) {
+        return new Handled(reply, request, command, exit, detail == null || detail.isEmpty() ? note
+                : detail + "; " + note, lineComplete);
+    }
+
+    /** A command that ran well moments ago, answered OK without running it again ({@link Settle}). */
+    static Handled settling(Reply reply, byte[] line, String command, String detail) {
+        return new Handled(reply, line, command, null, detail, true);
+    }
+
     /** A built-in (ping, help) answered; nothing ran. */
     static Handled answered(Reply reply, byte[] line, String builtIn) {
         return new Handled(reply, line, builtIn, null, null, true);

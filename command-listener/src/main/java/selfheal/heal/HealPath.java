@@ -2,6 +2,7 @@ package selfheal.heal;
 
 import java.io.IOException;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.time.Instant;
 import java.time.InstantSource;
 import java.util.ArrayList;
@@ -18,11 +19,13 @@ import java.util.List;
  *   <li><b>arguments</b>: its {@code accepts} must allow what was added;
  *   <li><b>lock</b>: the state directory must be safe ({@code ERR state}), and its group's {@link GroupLock}
  *       free, no run of the group left in flight by a listener that died ({@code ERR busy}, never a wait);
+ *   <li><b>settle</b>: within its {@link Settle} after its last run that ended well, nothing runs and the
+ *       answer is {@code OK <name> settling}: the request is a late echo of the trouble that run healed;
  *   <li><b>intent</b>: a record of what is about to run must be on disk ({@code ERR audit}, nothing runs);
  *   <li><b>budget</b>: its {@link Budget} must have room; the run is counted once its script has started,
  *       so a script that cannot be started spends nothing; a ledger that cannot be trusted refuses
  *       ({@code ERR state});
- *   <li><b>run</b>: the script, through {@link ScriptRunner};
+ *   <li><b>run</b>: the script, through {@link ScriptRunner}; a run that ended well starts the settle;
  *   <li><b>audit</b>: the outcome record, written before the reply goes out.
  * </ol>
  * The network trigger ({@link CommandListener#serve}) reads the line, then calls {@link #decide} and
@@ -122,8 +125,12 @@ final class HealPath {
             return Handled.refused(Reply.error(Reply.Reason.STATE), line, "ping", "state.dir: " + unsafe);
         }
         BudgetLedger ledger = new BudgetLedger(config.stateDir());
+        Settle settle = new Settle(config.stateDir());
         for (AllowedCommand command : config.commands().values()) {
             String damaged = ledger.problem(command);
+            if (damaged == null) {
+                damaged = settle.problem(command);
+            }
             if (damaged != null) {
                 return Handled.refused(Reply.error(Reply.Reason.STATE, command.name()), line, "ping", damaged);
             }
@@ -145,6 +152,15 @@ final class HealPath {
             if (orphan != 0) {
                 return Handled.refused(Reply.error(Reply.Reason.BUSY, name), line, name, "group "
                         + command.group() + " still runs process group " + orphan + " of a listener that died");
+            }
+            // settle: the worker a good run healed moments ago must not be restarted by that trouble's echo
+            Settle settle = new Settle(config.stateDir());
+            Duration left = settle.remaining(command, clock.instant());
+            if (!left.isZero()) {
+                double since = (command.settle().toMillis() - left.toMillis()) / 1000.0;
+                return Handled.settling(Reply.settling(name, left.toMillis() / 1000.0), line, name,
+                        "last run ended well " + Reply.seconds(since) + " ago; nothing runs within its settle of "
+                                + Reply.seconds(command.settle().toMillis() / 1000.0));
             }
             // intent: on disk before anything is counted or run; if it cannot be, nothing runs
             try {
@@ -170,15 +186,20 @@ final class HealPath {
                     ledger.record(command, budget, clock.instant());
                 }
             });
-            Reply reply;
             if (outcome.timedOut()) {
-                reply = Reply.timedOut(name, outcome.seconds());
-            } else if (outcome.exit() == 0) {
-                reply = Reply.ran(name, outcome.seconds());
-            } else {
-                reply = Reply.failed(name, outcome.exit(), outcome.seconds());
+                return Handled.ran(Reply.timedOut(name, outcome.seconds()), line, name, outcome);
             }
-            return Handled.ran(reply, line, name, outcome);
+            if (outcome.exit() != 0) {
+                return Handled.ran(Reply.failed(name, outcome.exit(), outcome.seconds()), line, name, outcome);
+            }
+            Handled ran = Handled.ran(Reply.ran(name, outcome.seconds()), line, name, outcome);
+            try {
+                settle.ranWell(command, clock.instant());
+                return ran;
+            } catch (IOException | RuntimeException e) {
+                // The run happened and the reply must say so; the record shows that its echo may run again.
+                return ran.noting("settle not recorded: " + e.getMessage());
+            }
         } catch (StateException e) {
             return Handled.refused(Reply.error(Reply.Reason.STATE, name), line, name, e.getMessage());
         } catch (IOException | RuntimeException e) {

@@ -28,7 +28,7 @@ import java.util.regex.PatternSyntaxException;
  * reports every problem, one message each. See README.md for every key and its default.
  */
 record ListenerConfig(Map<String, AllowedCommand> commands, List<AddressRange> allow, Path stateDir,
-                      Path auditLog, Duration readTimeout, Residency residency) {
+                      Path auditLog, Duration readTimeout, Residency residency, Duration handlerTimeout) {
 
     /**
      * How a resident listener (one handed a listening socket, see {@link ResidentListener}) behaves: it exits
@@ -44,13 +44,21 @@ record ListenerConfig(Map<String, AllowedCommand> commands, List<AddressRange> a
     static final String DEFAULT_STATE_DIR = "/var/lib/selfheal";
     static final String DEFAULT_AUDIT_LOG = "/var/log/selfheal/audit.log";
     static final Duration DEFAULT_READ_TIMEOUT = Duration.ofSeconds(5);
-    static final Duration DEFAULT_COMMAND_TIMEOUT = Duration.ofSeconds(60);
+    /**
+     * Below the shipped event handler's -t (25 s), which is below Nagios' event_handler_timeout (30 s), which
+     * is below the stock retry interval (60 s): each waiting side sees the outcome of the one it waits for.
+     */
+    static final Duration DEFAULT_COMMAND_TIMEOUT = Duration.ofSeconds(20);
+    /** The shipped event handler's -t (the templates' _HEAL_TIMEOUT). */
+    static final Duration DEFAULT_HANDLER_TIMEOUT = Duration.ofSeconds(25);
+    /** Twice the stock retry interval of 60 s: time for the monitor to see a healed worker healthy. */
+    static final Duration DEFAULT_SETTLE = Duration.ofSeconds(120);
     static final Set<String> RESERVED = Set.of("ping", "help");
 
     private static final Set<String> GLOBAL_KEYS = Set.of("allow", "allow.any", "state.dir", "audit.log",
-            "read.timeout", "resident.idle", "resident.connections", "resident.per-source", "trusted.owner");
+            "read.timeout", "resident.idle", "resident.connections", "resident.per-source", "trusted.owner", "handler.timeout");
     private static final Set<String> COMMAND_ATTRIBUTES =
-            Set.of("args", "timeout", "budget", "group", "dir", "accepts");
+            Set.of("args", "timeout", "settle", "budget", "group", "dir", "accepts");
     private static final int OTHERS_WRITE = 0002;
     private static final int GROUP_WRITE = 0020;
     private static final int STICKY = 01000;
@@ -186,6 +194,9 @@ record ListenerConfig(Map<String, AllowedCommand> commands, List<AddressRange> a
                 count("resident.per-source", values.get("resident.per-source"),
                         Residency.DEFAULT.perSource(), 256, problems));
 
+        Duration handlerTimeout = seconds("handler.timeout", values.get("handler.timeout"),
+                DEFAULT_HANDLER_TIMEOUT, Duration.ofHours(1), problems);
+
         Owners owners = Owners.of(values.get("trusted.owner"), problems);
         Map<String, AllowedCommand> commands = new TreeMap<>();
         for (String key : values.keySet()) {
@@ -203,7 +214,7 @@ record ListenerConfig(Map<String, AllowedCommand> commands, List<AddressRange> a
         if (!problems.isEmpty()) {
             throw new ConfigException(problems);
         }
-        return new ListenerConfig(commands, allow, stateDir, auditLog, readTimeout, residency);
+        return new ListenerConfig(commands, allow, stateDir, auditLog, readTimeout, residency, handlerTimeout);
     }
 
     /** At least one entry; one that admits every address (a /0) only with {@code allow.any = yes}. */
@@ -244,7 +255,7 @@ record ListenerConfig(Map<String, AllowedCommand> commands, List<AddressRange> a
             if (!key.startsWith("command.")) {
                 problems.add(key + ": unknown key (known: allow, allow.any, state.dir, audit.log, read.timeout,"
                         + " resident.idle, resident.connections, resident.per-source, trusted.owner,"
-                        + " command.<name>[.args|.timeout|.budget|.group|.dir|.accepts])");
+                        + " handler.timeout, command.<name>[.args|.timeout|.settle|.budget|.group|.dir|.accepts])");
                 continue;
             }
             String rest = key.substring("command.".length());
@@ -252,7 +263,7 @@ record ListenerConfig(Map<String, AllowedCommand> commands, List<AddressRange> a
             String name = dot < 0 ? rest : rest.substring(0, dot);
             if (dot >= 0 && !COMMAND_ATTRIBUTES.contains(rest.substring(dot + 1))) {
                 problems.add(key + ": unknown attribute '" + rest.substring(dot + 1)
-                        + "' (known: args, timeout, budget, group, dir, accepts)");
+                        + "' (known: args, timeout, settle, budget, group, dir, accepts)");
             } else if (dot >= 0 && !values.containsKey("command." + name)) {
                 problems.add(key + ": there is no command." + name + " = <script> for it");
             }
@@ -284,6 +295,8 @@ record ListenerConfig(Map<String, AllowedCommand> commands, List<AddressRange> a
         }
         Duration timeout = seconds(key + ".timeout", values.get(key + ".timeout"), DEFAULT_COMMAND_TIMEOUT,
                 Duration.ofHours(1), problems);
+        Duration settle = secondsOrNever(key + ".settle", values.get(key + ".settle"), DEFAULT_SETTLE,
+                Duration.ofDays(1), problems);
         Optional<Budget> budget = Optional.empty();
         if (values.containsKey(key + ".budget")) {
             try {
@@ -308,7 +321,7 @@ record ListenerConfig(Map<String, AllowedCommand> commands, List<AddressRange> a
         if (problems.size() > before) {
             return null;
         }
-        return new AllowedCommand(name, executable, fixedArgs, timeout, budget, group, directory, accepts);
+        return new AllowedCommand(name, executable, fixedArgs, timeout, settle, budget, group, directory, accepts);
     }
 
     /**
@@ -474,6 +487,19 @@ record ListenerConfig(Map<String, AllowedCommand> commands, List<AddressRange> a
             problems.add("audit.log: " + value + " cannot be written by this user");
         }
         return path;
+    }
+
+    /** As {@link #seconds}, and a value of zero means "never" (Duration.ZERO). */
+    private static Duration secondsOrNever(String key, String value, Duration fallback, Duration max,
+                                           List<String> problems) {
+        try {
+            if (value != null && Double.parseDouble(value) == 0) {
+                return Duration.ZERO;
+            }
+        } catch (NumberFormatException e) {
+            // reported by seconds(), as any other value that is not a number
+        }
+        return seconds(key, value, fallback, max, problems);
     }
 
     private static Duration seconds(String key, String value, Duration fallback, Duration max, List<String> problems) {

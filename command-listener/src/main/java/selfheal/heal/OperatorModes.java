@@ -5,6 +5,7 @@ import java.io.IOException;
 import java.io.OutputStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.time.Instant;
 import java.time.InstantSource;
 import java.util.ArrayList;
@@ -47,17 +48,27 @@ final class OperatorModes {
             List<String> lines = new ArrayList<>();
             lines.add("OK " + file + ": " + config.commands().size() + " commands, allow " + config.allow()
                     + ", state.dir " + config.stateDir() + ", audit.log " + config.auditLog()
-                    + ", read.timeout " + Reply.seconds(config.readTimeout().toMillis() / 1000.0)
-                    + ", resident.idle " + Reply.seconds(config.residency().idle().toMillis() / 1000.0)
+                    + ", read.timeout " + seconds(config.readTimeout())
+                    + ", resident.idle " + seconds(config.residency().idle())
                     + ", resident.connections " + config.residency().connections()
-                    + ", resident.per-source " + config.residency().perSource());
+                    + ", resident.per-source " + config.residency().perSource()
+                    + ", handler.timeout " + seconds(config.handlerTimeout()));
+            List<String> warnings = new ArrayList<>();
             for (AllowedCommand c : config.commands().values()) {
                 lines.add("  " + c.name() + " = " + c.executable()
                         + (c.fixedArgs().isEmpty() ? "" : " " + String.join(" ", c.fixedArgs()))
-                        + " (timeout " + Reply.seconds(c.timeout().toMillis() / 1000.0)
+                        + " (timeout " + seconds(c.timeout())
+                        + ", settle " + (c.settle().isZero() ? "none" : seconds(c.settle()))
                         + ", budget " + c.budget().map(Budget::toString).orElse("none")
                         + ", group " + c.group() + ", dir " + c.directory() + ")");
+                if (c.timeout().compareTo(config.handlerTimeout()) >= 0) {
+                    warnings.add("WARNING " + file + ": command." + c.name() + ".timeout " + seconds(c.timeout())
+                            + " is not below handler.timeout " + seconds(config.handlerTimeout())
+                            + ": the event handler gives up first, never sees the outcome, and its next tries"
+                            + " meet ERR busy; lower the timeout or raise the handler's -t and handler.timeout");
+                }
             }
+            lines.addAll(warnings);
             return CommandListener.print(out, String.join("\n", lines), 0);
         } catch (ConfigException e) {
             List<String> lines = new ArrayList<>();
@@ -68,8 +79,12 @@ final class OperatorModes {
         }
     }
 
+    private static String seconds(Duration duration) {
+        return Reply.seconds(duration.toMillis() / 1000.0);
+    }
+
     /**
-     * Forgets {@code name}'s runs and its exhausted marker, audited. Waits for the group lock, so that it never
+     * Forgets {@code name}'s runs, its exhausted marker and its settle, audited. Waits for the group lock, so that it never
      * races a running command. Only a local operator may (ERR denied on a socket).
      */
     @SuppressWarnings("try") // the group lock is held, unreferenced, for as long as the reset takes
@@ -93,8 +108,10 @@ final class OperatorModes {
         String detail;
         try (GroupLock lock = GroupLock.acquire(config.stateDir(), command.group())) {
             boolean was = new BudgetLedger(config.stateDir()).reset(name);
+            boolean settling = new Settle(config.stateDir()).reset(name);
             reply = new Reply(Reply.Reason.NONE, "OK reset " + name);
-            detail = was ? "budget was exhausted; runs forgotten" : "budget was not exhausted; runs forgotten";
+            detail = (was ? "budget was exhausted; runs forgotten" : "budget was not exhausted; runs forgotten")
+                    + (settling ? "; last good run forgotten, the next request runs" : "");
         } catch (StateException e) {
             reply = Reply.error(Reply.Reason.STATE, name);
             detail = e.getMessage();

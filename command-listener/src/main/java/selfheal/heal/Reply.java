@@ -3,7 +3,8 @@ package selfheal.heal;
 import java.util.List;
 
 /**
- * The one line the client gets. Grammar (README.md): {@code OK <command> exit=0 <seconds>s}, {@code OK pong},
+ * The one line the client gets. Grammar (README.md): {@code OK <command> exit=0 <seconds>s},
+ * {@code OK <command> settling <seconds>s}, {@code OK pong},
  * {@code OK pong budget-exhausted=<name>[,<name>...]}, {@code OK commands <name>...},
  * {@code ERR <reason> [<command>] [<detail>]}. Only a line starting {@code OK } means success.
  */
@@ -35,6 +36,11 @@ record Reply(Reason reason, String line) {
 
     static Reply ran(String command, double seconds) {
         return new Reply(Reason.NONE, "OK " + command + " exit=0 " + seconds(seconds));
+    }
+
+    /** Nothing ran: the command ran well moments ago and its worker is given time to be seen healthy. */
+    static Reply settling(String command, double secondsLeft) {
+        return new Reply(Reason.NONE, "OK " + command + " settling " + seconds(secondsLeft));
     }
 
     static Reply pong(List<String> exhausted) {

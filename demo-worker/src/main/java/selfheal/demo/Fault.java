@@ -10,15 +10,20 @@ enum Fault {
     HANG,
     /** Every status answer is delayed (by --slow-delay), longer than a check's timeout. */
     SLOW,
+    /**
+     * The status endpoint serves the last health document it served, byte for byte, while the work goes on: a
+     * status thread stuck behind a cache, whose heartbeat {@code time} no longer moves.
+     */
+    FREEZE,
     /** The worker exits with status 78 at start-up, before it binds its port. */
     REFUSE_START;
 
-    /** The name used by --fault and in the flag file name: crash, hang, slow, refuse-start. */
+    /** The name used by --fault and in the flag file name: crash, hang, slow, freeze, refuse-start. */
     String optionName() {
         return name().toLowerCase(Locale.ROOT).replace('_', '-');
     }
 
-    /** The flag file that switches this fault on: fault-crash, fault-hang, fault-slow, fault-refuse-start. */
+    /** The flag file that switches this fault on: fault-crash, fault-hang, fault-slow, fault-freeze, ... */
     String flagFileName() {
         return "fault-" + optionName();
     }
@@ -29,6 +34,6 @@ enum Fault {
                 return fault;
             }
         }
-        throw new BadOption("unknown fault '" + text + "': use crash, hang, slow or refuse-start");
+        throw new BadOption("unknown fault '" + text + "': use crash, hang, slow, freeze or refuse-start");
     }
 }

@@ -3,6 +3,7 @@ package selfheal.demo;
 import java.io.IOException;
 import java.io.PrintStream;
 import java.nio.file.Files;
+import java.time.Duration;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
@@ -47,10 +48,18 @@ public final class Foo {
             return EXIT_OK;
         }
         Log log = new Log(err);
-        Faults faults = new Faults(options.fault(), options.faultAfter(), options.faultDir());
+        Faults faults = new Faults(options.fault(), options.faultAfter(), options.startDelay(), options.faultDir());
         if (faults.refuseStart()) {
             log.info("refusing to start (fault injected: refuse-start)");
             return EXIT_REFUSED;
+        }
+        try {
+            if (!waitBeforeStarting(faults.startDelay(), log)) {
+                return EXIT_OK;
+            }
+        } catch (BadOption e) {
+            log.info("cannot start: " + e.getMessage());
+            return EXIT_CANNOT_START;
         }
         try {
             Files.createDirectories(options.inbox());
@@ -61,6 +70,7 @@ public final class Foo {
         }
         FileMover mover = new FileMover(options.inbox(), options.outbox(), log);
         SlowAnswers slow = new SlowAnswers(options.slowDelay());
+        FrozenAnswers frozen = new FrozenAnswers();
         StatusEndpoint endpoint;
         try {
             endpoint = StatusEndpoint.builder(options.name())
@@ -69,19 +79,34 @@ public final class Foo {
                     .port(options.port())
                     .heartbeatLimits(new HeartbeatLimits(options.heartbeatWarn(), options.heartbeatFail()))
                     .filter(slow)
+                    .filter(frozen)
                     .start();
         } catch (IOException e) {
             log.info("cannot start: " + e.getMessage());
             return EXIT_CANNOT_START;
         }
-        return serve(endpoint, mover, faults, slow, options, log);
+        return serve(endpoint, mover, new WorkLoop(mover, faults, slow, frozen, endpoint::heartbeat,
+                options.poll(), log), options, log);
     }
 
-    private int serve(StatusEndpoint endpoint, FileMover mover, Faults faults, SlowAnswers slow, FooOptions options,
-            Log log) {
+    // As a slow service: nothing listens and no pidfile exists until the delay is over. False if interrupted.
+    private static boolean waitBeforeStarting(Duration delay, Log log) {
+        if (delay.isZero()) {
+            return true;
+        }
+        log.info("starting in " + delay.toMillis() / 1000.0 + " s (start delay)");
+        try {
+            Thread.sleep(delay.toMillis());
+            return true;
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return false;
+        }
+    }
+
+    private int serve(StatusEndpoint endpoint, FileMover mover, WorkLoop loop, FooOptions options, Log log) {
         long pid = ProcessHandle.current().pid();
         Pidfile pidfile = new Pidfile(options.pidfile());
-        WorkLoop loop = new WorkLoop(mover, faults, slow, endpoint::heartbeat, options.poll(), log);
         CountDownLatch finished = new CountDownLatch(1);
         shutdownHooks.accept(new Thread(() -> {
             loop.stop();

@@ -27,7 +27,8 @@ record FooOptions(
         Duration heartbeatFail,
         Fault fault,
         Duration faultAfter,
-        Duration slowDelay) {
+        Duration slowDelay,
+        Duration startDelay) {
 
     static final int DEFAULT_PORT = 8081;
 
@@ -45,11 +46,14 @@ record FooOptions(
               --poll SECONDS         pause between two scans of the inbox (default: 0.25)
               --heartbeat-warn SECONDS   heartbeat age at which the status warns (default: 2)
               --heartbeat-fail SECONDS   heartbeat age at which the status fails, HTTP 503 (default: 5)
-              --fault MODE           break on purpose: crash, hang, slow or refuse-start
+              --fault MODE           break on purpose: crash, hang, slow, freeze or refuse-start
               --fault-after SECONDS  delay between readiness and the --fault (default: 0)
               --slow-delay SECONDS   how late each answer is in slow mode (default: 15)
-              --fault-dir DIR        where flag files fault-crash, fault-hang, fault-slow and
-                                     fault-refuse-start are looked for (default: HOME)
+              --start-delay SECONDS  wait before binding the port and writing the pidfile, as a
+                                     slow service does (default: 0)
+              --fault-dir DIR        where flag files fault-crash, fault-hang, fault-slow,
+                                     fault-freeze, fault-refuse-start and fault-slow-start are
+                                     looked for (default: HOME)
               -h, --help             show this help
 
             Options take their value as the next argument or after '='.
@@ -57,7 +61,7 @@ record FooOptions(
             """;
 
     private static final List<String> KEYS = List.of("home", "inbox", "outbox", "pidfile", "bind", "port", "name",
-            "poll", "heartbeat-warn", "heartbeat-fail", "fault", "fault-after", "slow-delay", "fault-dir");
+            "poll", "heartbeat-warn", "heartbeat-fail", "fault", "fault-after", "slow-delay", "start-delay", "fault-dir");
 
     static FooOptions parse(String... args) throws BadOption {
         Map<String, String> given = new HashMap<>();
@@ -113,7 +117,8 @@ record FooOptions(
                 fail,
                 given.containsKey("fault") ? Fault.parse(given.get("fault")) : null,
                 seconds(given, "fault-after", "0", true),
-                seconds(given, "slow-delay", "15", false));
+                seconds(given, "slow-delay", "15", false),
+                seconds(given, "start-delay", "0", true));
     }
 
     private static Path path(Map<String, String> given, String key, Path fallback) throws BadOption {
@@ -129,15 +134,19 @@ record FooOptions(
 
     private static Duration seconds(Map<String, String> given, String key, String fallback, boolean zeroAllowed)
             throws BadOption {
-        String text = given.getOrDefault(key, fallback);
+        return seconds("--" + key, given.getOrDefault(key, fallback), zeroAllowed);
+    }
+
+    /** A number of seconds, decimals allowed, up to a day; {@code what} names its source in the message. */
+    static Duration seconds(String what, String text, boolean zeroAllowed) throws BadOption {
         BigDecimal value;
         try {
             value = new BigDecimal(text);
         } catch (NumberFormatException e) {
-            throw new BadOption("--" + key + " needs a number of seconds, got '" + text + "'");
+            throw new BadOption(what + " needs a number of seconds, got '" + text + "'");
         }
         if (value.signum() < 0 || (!zeroAllowed && value.signum() == 0) || value.compareTo(BigDecimal.valueOf(86400)) > 0) {
-            throw new BadOption("--" + key + " must be " + (zeroAllowed ? "0" : "more than 0")
+            throw new BadOption(what + " must be " + (zeroAllowed ? "0" : "more than 0")
                     + " to 86400 seconds, got '" + text + "'");
         }
         return Duration.ofMillis(value.movePointRight(3).longValue());

@@ -13,15 +13,18 @@ final class WorkLoop {
     private final FileMover mover;
     private final Faults faults;
     private final SlowAnswers slow;
+    private final FrozenAnswers frozen;
     private final Runnable heartbeat;
     private final Duration poll;
     private final Log log;
     private final CountDownLatch stop = new CountDownLatch(1);
 
-    WorkLoop(FileMover mover, Faults faults, SlowAnswers slow, Runnable heartbeat, Duration poll, Log log) {
+    WorkLoop(FileMover mover, Faults faults, SlowAnswers slow, FrozenAnswers frozen, Runnable heartbeat,
+            Duration poll, Log log) {
         this.mover = mover;
         this.faults = faults;
         this.slow = slow;
+        this.frozen = frozen;
         this.heartbeat = heartbeat;
         this.poll = poll;
         this.log = log;
@@ -43,6 +46,10 @@ final class WorkLoop {
             if (fault == Fault.SLOW) {
                 log.info("fault injected: slow (status answers are delayed)");
                 slow.switchOn();
+            }
+            if (fault == Fault.FREEZE) {
+                log.info("fault injected: freeze (the status document no longer changes; the work goes on)");
+                frozen.switchOn();
             }
             try {
                 mover.moveAll();

@@ -28,13 +28,14 @@ class FooOptionsTest {
         assertEquals(Duration.ofSeconds(5), o.heartbeatFail());
         assertEquals(Duration.ofSeconds(15), o.slowDelay());
         assertEquals(Duration.ZERO, o.faultAfter());
+        assertEquals(Duration.ZERO, o.startDelay());
         assertNull(o.fault());
     }
 
     @Test
     void valuesMayFollowAnEqualsSignAndOverrideTheDefaults() throws BadOption {
         FooOptions o = FooOptions.parse("--home=/h", "--inbox=/in", "--port=9000", "--fault=refuse-start",
-                "--pidfile", "/run/foo.pid", "--heartbeat-fail=0.5", "--heartbeat-warn", "0.1", "--bind", "::1");
+                "--pidfile", "/run/foo.pid", "--heartbeat-fail=0.5", "--heartbeat-warn", "0.1", "--bind", "::1", "--start-delay", "2.5");
 
         assertEquals(Path.of("/in"), o.inbox());
         assertEquals(Path.of("/h/outbox"), o.outbox());
@@ -43,6 +44,7 @@ class FooOptionsTest {
         assertEquals(Fault.REFUSE_START, o.fault());
         assertEquals(Duration.ofMillis(500), o.heartbeatFail());
         assertEquals("0:0:0:0:0:0:0:1", o.bindAddress().getHostAddress());
+        assertEquals(Duration.ofMillis(2500), o.startDelay());
     }
 
     @ParameterizedTest(name = "{0} -> {1}")
@@ -56,7 +58,9 @@ class FooOptionsTest {
             "--fault-after -1         | --fault-after must be 0 to 86400 seconds, got '-1'",
             "--slow-delay soon        | --slow-delay needs a number of seconds, got 'soon'",
             "--heartbeat-warn 9       | --heartbeat-warn 9 is later than --heartbeat-fail 5",
-            "--fault explode          | unknown fault 'explode': use crash, hang, slow or refuse-start",
+            "--fault explode          | unknown fault 'explode': use crash, hang, slow, freeze or refuse-start",
+            "--start-delay -0.5       | --start-delay must be 0 to 86400 seconds, got '-0.5'",
+            "--start-delay later      | --start-delay needs a number of seconds, got 'later'",
             "--port 1 --port 2        | option '--port' given twice",
             "inbox                    | unexpected argument 'inbox'",
             "--name a:b               | --name must be non-blank without ':', got 'a:b'",

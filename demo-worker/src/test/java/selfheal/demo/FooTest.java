@@ -2,6 +2,7 @@ package selfheal.demo;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -126,6 +127,80 @@ class FooTest {
     }
 
     @Test
+    void freezeServesTheLastDocumentByteForByteWhileUnfrozenDocumentsMove() throws Exception {
+        try (RunningFoo foo = new RunningFoo(args())) {
+            URI status = foo.awaitReady();
+            String before = Http.get(status).body();
+            Thread.sleep(2000);
+            assertNotEquals(before, Http.get(status).body(), "a live document moves: heartbeat age and time");
+
+            Files.createFile(home.resolve("fault-freeze"));
+            RunningFoo.await(() -> foo.log().contains("fault injected: freeze"), Duration.ofSeconds(5), "the freeze");
+            Http first = Http.get(status);
+            Thread.sleep(2000);
+            long started = System.nanoTime();
+            Http second = Http.get(status);
+
+            assertFalse(Files.exists(home.resolve("fault-freeze")), "the restarted worker must not freeze again");
+            assertEquals(200, second.code());
+            assertTrue(System.nanoTime() - started < 1_000_000_000L, "a frozen document is served at once");
+            assertTrue(second.body().startsWith("{\n  \"status\": \"pass\""), second.body());
+            assertEquals(first.body(), second.body());
+            assertEquals(404, Http.get(status.resolve("/other")).code(), "other paths are not frozen");
+            assertEquals(Foo.EXIT_OK, foo.terminate());
+        }
+    }
+
+    @Test
+    void freezeByOptionFreezesTheFirstDocumentWhenNoneWasServedBefore() throws Exception {
+        try (RunningFoo foo = new RunningFoo(args("--fault", "freeze"))) {
+            URI status = foo.awaitReady();
+            RunningFoo.await(() -> foo.log().contains("fault injected: freeze"), Duration.ofSeconds(5), "the freeze");
+            Http first = Http.get(status);
+            Thread.sleep(2000);
+
+            assertEquals(first.body(), Http.get(status).body());
+        }
+    }
+
+    @Test
+    void startDelayKeepsThePortAndPidfileAwayUntilItIsOver() throws Exception {
+        long started = System.nanoTime();
+        try (RunningFoo foo = new RunningFoo(args("--start-delay", "0.8"))) {
+            foo.awaitReady();
+
+            assertTrue(System.nanoTime() - started >= 800_000_000L, "ready before the start delay was over");
+            assertTrue(foo.log().contains("starting in 0.8 s (start delay)"), foo.log());
+        }
+    }
+
+    @Test
+    void slowStartFlagDelaysOneStartByItsSecondsAndIsConsumed() throws Exception {
+        Files.writeString(home.resolve("fault-slow-start"), "1.2\n");
+        long started = System.nanoTime();
+        try (RunningFoo foo = new RunningFoo(args())) {
+            foo.awaitReady();
+
+            assertTrue(System.nanoTime() - started >= 1_200_000_000L, "ready before the slow start was over");
+            assertFalse(Files.exists(home.resolve("fault-slow-start")), "the next start must be fast");
+        }
+    }
+
+    @Test
+    void anEmptySlowStartFlagMeans45SecondsAndOneThatIsNoNumberIsRefused() throws Exception {
+        Faults faults = new Faults(null, Duration.ZERO, Duration.ofSeconds(7), home);
+        assertEquals(Duration.ofSeconds(7), faults.startDelay(), "without a flag: --start-delay");
+
+        Files.createFile(home.resolve("fault-slow-start"));
+        assertEquals(Duration.ofSeconds(45), faults.startDelay());
+        assertEquals(Duration.ofSeconds(7), faults.startDelay(), "consumed by the start it delayed");
+
+        Files.writeString(home.resolve("fault-slow-start"), "soon");
+        BadOption e = assertThrows(BadOption.class, faults::startDelay);
+        assertEquals(home.resolve("fault-slow-start") + " needs a number of seconds, got 'soon'", e.getMessage());
+    }
+
+    @Test
     void refuseStartByOptionOrFlagFileExits78BeforeBindingOrWritingThePidfile() throws Exception {
         int port;
         try (ServerSocket probe = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
@@ -170,7 +245,7 @@ class FooTest {
 
         assertEquals(Foo.EXIT_USAGE, new Foo(hook -> { }).run(stream, stream, "--fault", "explode"));
         assertTrue(out.toString(StandardCharsets.UTF_8).startsWith(
-                "foo: unknown fault 'explode': use crash, hang, slow or refuse-start\nTry 'foo --help'.\n"));
+                "foo: unknown fault 'explode': use crash, hang, slow, freeze or refuse-start\nTry 'foo --help'.\n"));
         out.reset();
         assertEquals(Foo.EXIT_OK, new Foo(hook -> { }).run(stream, stream, "--help"));
         assertTrue(out.toString(StandardCharsets.UTF_8).startsWith("Usage: foo [OPTION]..."));

@@ -71,7 +71,7 @@ class EventHandlerIT {
     @CsvSource({
         "'ERR budget-exhausted foo-restart 3/15m'",
         "'ERR failed foo-restart exit=1 0.52s'",
-        "'ERR busy foo-restart'",
+        "'ERR timeout foo-restart 20.01s'",
         "'ERR denied'",
         "'garbage'",
     })
@@ -86,6 +86,97 @@ class EventHandlerIT {
             String logged = Files.readString(log);
             assertTrue(logged.matches("\\d{4}-\\d\\d-\\d\\dT\\d\\d:\\d\\d:\\d\\d\\.\\d{3}Z failed .*\n"), logged);
             assertTrue(logged.contains(reply), logged);
+        }
+    }
+
+    @Test
+    void aBusyListenerIsAskedAgainOnceASecondUntilItAnswersSomethingElse() throws Exception {
+        try (FakeListener listener = FakeListener.answering("ERR busy foo-restart", "ERR busy foo-restart",
+                "OK foo-restart exit=0 0.10s")) {
+            long start = System.nanoTime();
+            Run run = handler("CRITICAL", "HARD", "4", "127.0.0.1", String.valueOf(listener.port()), "foo-restart");
+            double seconds = (System.nanoTime() - start) / 1e9;
+            assertEquals(0, run.exit(), run.output());
+            assertEquals(List.of("foo-restart", "foo-restart", "foo-restart"), listener.requests());
+            List<String> lines = run.output().lines().toList();
+            assertEquals(3, lines.size(), run.output());
+            assertTrue(lines.get(0).startsWith("busy foo-restart@127.0.0.1:" + listener.port()
+                    + " (CRITICAL HARD 4): ERR busy foo-restart, asking again in a second (handler "), run.output());
+            assertTrue(lines.get(1).startsWith("busy "), run.output());
+            assertTrue(lines.get(2).startsWith("healed foo-restart@127.0.0.1:" + listener.port()
+                    + " (CRITICAL HARD 4): OK foo-restart exit=0 0.10s (handler "), run.output());
+            assertTrue(lines.get(2).endsWith(", try 3)"), run.output());
+            assertTrue(seconds >= 2.0 && seconds < 4.0, "three tries a second apart took " + seconds + " s");
+        }
+    }
+
+    @Test
+    void aListenerBusyForTheWholeTimeoutIsGivenUpBeforeTheTimeoutAndTheFailureSaysBusy() throws Exception {
+        try (FakeListener listener = FakeListener.answering("ERR busy foo-restart")) {
+            long start = System.nanoTime();
+            Run run = handler("-t", "3", "CRITICAL", "HARD", "4", "127.0.0.1", String.valueOf(listener.port()),
+                    "foo-restart");
+            double seconds = (System.nanoTime() - start) / 1e9;
+            assertEquals(2, run.exit(), run.output());
+            List<String> lines = run.output().lines().toList();
+            String last = lines.get(lines.size() - 1);
+            assertTrue(last.startsWith("failed foo-restart@127.0.0.1:" + listener.port()
+                    + " (CRITICAL HARD 4): ERR busy foo-restart, still busy when -t 3s was spent (handler "), last);
+            assertEquals(3, listener.requests().size(), run.output());
+            assertEquals(3, lines.size(), "one line per try:\n" + run.output());
+            assertTrue(seconds >= 2.0 && seconds <= 3.5, "gave up after " + seconds + " s, -t 3");
+        }
+    }
+
+    @Test
+    void aSettlingReplyIsSuccessAndTheRecheckIsStillAskedFor(@TempDir Path dir) throws Exception {
+        Path pipe = dir.resolve("nagios.cmd");
+        CompletableFuture<String> submitted = readOnce(pipe);
+        try (FakeListener listener = FakeListener.answering("OK foo-restart settling 3.00s")) {
+            Run run = handler("-r", "yes", "-f", pipe.toString(), "-n", "foo-host", "-d", "foo worker",
+                    "CRITICAL", "HARD", "4", "127.0.0.1", String.valueOf(listener.port()), "foo-restart");
+            assertEquals(0, run.exit(), run.output());
+            assertTrue(run.output().startsWith("settling foo-restart@127.0.0.1:" + listener.port()
+                    + " (CRITICAL HARD 4): healed moments ago, nothing run: OK foo-restart settling 3.00s (handler "),
+                    run.output());
+            assertTrue(run.output().contains("\nrecheck foo-host;foo worker submitted"), run.output());
+            assertEquals(List.of("foo-restart"), listener.requests());
+        }
+        String line = submitted.get(5, TimeUnit.SECONDS);
+        assertTrue(line.matches("\\[(\\d+)] SCHEDULE_FORCED_SVC_CHECK;foo-host;foo worker;\\1\n"), line);
+    }
+
+    @ParameterizedTest(name = "output {0}")
+    @CsvSource(delimiter = '|', value = {
+        "(Service check timed out after 20.01 seconds)",
+        "<Timeout exceeded.><Terminated by signal 9 (Killed).>",
+        "WORKER OK - starting<Timeout exceeded.>",
+    })
+    void theMonitorsOwnCheckTimeoutHealsNothing(String output) throws Exception {
+        try (FakeListener listener = new FakeListener("OK foo-restart exit=0 0.10s", 0)) {
+            Run run = handler("-o", output, "CRITICAL", "HARD", "4", "127.0.0.1", String.valueOf(listener.port()),
+                    "foo-restart");
+            assertEquals(0, run.exit(), run.output());
+            assertEquals("skip foo-restart@127.0.0.1:" + listener.port()
+                    + " (CRITICAL HARD 4): the monitor's own check timeout, not the worker's: " + output + "\n",
+                    run.output());
+            assertEquals(List.of(), listener.requests());
+        }
+    }
+
+    @ParameterizedTest(name = "output {0}")
+    @CsvSource(delimiter = '|', value = {
+        "WORKER CRITICAL - timed out after 3 s",
+        "WORKER CRITICAL - connection refused by 192.0.2.10:8081",
+        "''",
+    })
+    void checkWorkersOwnTimeoutAndOtherFailuresHeal(String output) throws Exception {
+        try (FakeListener listener = new FakeListener("OK foo-restart exit=0 0.10s", 0)) {
+            Run run = handler("-o", output, "CRITICAL", "HARD", "4", "127.0.0.1", String.valueOf(listener.port()),
+                    "foo-restart");
+            assertEquals(0, run.exit(), run.output());
+            assertTrue(run.output().startsWith("healed"), run.output());
+            assertEquals(List.of("foo-restart"), listener.requests());
         }
     }
 
@@ -138,14 +229,7 @@ class EventHandlerIT {
     @Test
     void afterASuccessfulHealItAsksNagiosForAnImmediateRecheck(@TempDir Path dir) throws Exception {
         Path pipe = dir.resolve("nagios.cmd");
-        assertEquals(0, new ProcessBuilder("mkfifo", pipe.toString()).start().waitFor());
-        CompletableFuture<String> submitted = CompletableFuture.supplyAsync(() -> {
-            try {
-                return Files.readString(pipe); // opens the FIFO for reading as Nagios does, until the writer closes
-            } catch (IOException e) {
-                throw new IllegalStateException(e);
-            }
-        });
+        CompletableFuture<String> submitted = readOnce(pipe);
         try (FakeListener listener = new FakeListener("OK foo-restart exit=0 0.10s", 0)) {
             Run run = handler("-r", "yes", "-f", pipe.toString(), "-n", "foo-host", "-d", "foo worker",
                     "CRITICAL", "SOFT", "2", "127.0.0.1", String.valueOf(listener.port()), "foo-restart");
@@ -181,6 +265,18 @@ class EventHandlerIT {
         Run run = handler(arguments.strip().split(" +"));
         assertEquals(3, run.exit(), why + ": " + run.output());
         assertTrue(run.output().startsWith("selfheal-event-handler: "), run.output());
+    }
+
+    /** A FIFO at {@code pipe}, read as Nagios reads its command file, until the writer closes. */
+    private static CompletableFuture<String> readOnce(Path pipe) throws Exception {
+        assertEquals(0, new ProcessBuilder("mkfifo", pipe.toString()).start().waitFor());
+        return CompletableFuture.supplyAsync(() -> {
+            try {
+                return Files.readString(pipe);
+            } catch (IOException e) {
+                throw new IllegalStateException(e);
+            }
+        });
     }
 
     private static Run handler(String... arguments) throws Exception {

@@ -13,7 +13,8 @@ import java.util.concurrent.CopyOnWriteArrayList;
 
 /**
  * A real TCP server on 127.0.0.1, port 0, standing where the command-listener would: records each request
- * line and answers with a fixed reply after a delay ("" closes without a word, as xinetd's only_from does).
+ * line and answers after a delay with the next of its replies, the last one for every connection after
+ * ("" closes without a word, as xinetd's only_from does).
  */
 final class FakeListener implements AutoCloseable {
     private final ServerSocket server;
@@ -21,8 +22,20 @@ final class FakeListener implements AutoCloseable {
     private final Thread acceptor;
 
     FakeListener(String reply, long delayMillis) throws IOException {
+        this(List.of(reply), delayMillis);
+    }
+
+    /** Answers the first connection with {@code replies[0]}, the second with {@code replies[1]}, ... */
+    static FakeListener answering(String... replies) throws IOException {
+        return new FakeListener(List.of(replies), 0);
+    }
+
+    private FakeListener(List<String> replies, long delayMillis) throws IOException {
+        if (replies.isEmpty()) {
+            throw new IllegalArgumentException("no reply to give");
+        }
         server = new ServerSocket(0, 10, InetAddress.getLoopbackAddress());
-        acceptor = new Thread(() -> serve(reply, delayMillis), "fake-listener");
+        acceptor = new Thread(() -> serve(replies, delayMillis), "fake-listener");
         acceptor.setDaemon(true);
         acceptor.start();
     }
@@ -35,11 +48,12 @@ final class FakeListener implements AutoCloseable {
         return List.copyOf(requests);
     }
 
-    private void serve(String reply, long delayMillis) {
+    private void serve(List<String> replies, long delayMillis) {
         while (!server.isClosed()) {
             try (Socket socket = server.accept()) {
                 BufferedReader in = new BufferedReader(
                         new InputStreamReader(socket.getInputStream(), StandardCharsets.US_ASCII));
+                String reply = replies.get(Math.min(requests.size(), replies.size() - 1));
                 requests.add(String.valueOf(in.readLine()));
                 Thread.sleep(delayMillis);
                 if (!reply.isEmpty()) {
