@@ -1,10 +1,17 @@
 package selfheal.loop;
 
+import java.io.BufferedReader;
 import java.io.IOException;
+import java.io.InputStreamReader;
+import java.io.OutputStream;
 import java.io.UncheckedIOException;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.net.Socket;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -25,6 +32,8 @@ final class PrivateStack implements AutoCloseable {
     static final String WORKER = "foo worker";
     static final String LISTENER = "selfheal listener";
     private static final Duration START_LIMIT = Duration.ofSeconds(90);
+    /** Longer than any command timeout a test sets: the listener always answers first. */
+    private static final Duration REQUEST_LIMIT = Duration.ofSeconds(120);
 
     private final Path base;
     private final Path dir;
@@ -61,13 +70,21 @@ final class PrivateStack implements AutoCloseable {
             }
             for (String line : Files.readAllLines(dir.resolve("stack.env"))) {
                 int eq = line.indexOf('=');
-                stack.env.put(line.substring(0, eq), line.substring(eq + 1));
+                stack.env.put(line.substring(0, eq), unquoted(line.substring(eq + 1)));
             }
             return stack;
         } catch (IOException | RuntimeException | Error e) {
             stack.close();
             throw e;
         }
+    }
+
+    /** stack.env quotes the STACK_* values for a shell: 'text', with ' written as '\''. */
+    private static String unquoted(String value) {
+        if (value.length() >= 2 && value.startsWith("'") && value.endsWith("'")) {
+            return value.substring(1, value.length() - 1).replace("'\\''", "'");
+        }
+        return value;
     }
 
     static Path checkout() {
@@ -144,6 +161,30 @@ final class PrivateStack implements AutoCloseable {
     /** Creates foo's flag file fault-NAME (crash, hang, slow, refuse-start). */
     void fault(String name) throws IOException {
         Files.writeString(Path.of(env("FOO_HOME"), "fault-" + name), "");
+    }
+
+    /**
+     * Sends one request line to the listener, through xinetd, as the event handler does; returns the reply
+     * line ("" when the listener closed without one).
+     */
+    String listenerRequest(String line) throws IOException {
+        try (Socket socket = new Socket()) {
+            socket.connect(new InetSocketAddress(InetAddress.getLoopbackAddress(), envInt("LISTENER_PORT")),
+                    (int) REQUEST_LIMIT.toMillis());
+            socket.setSoTimeout((int) REQUEST_LIMIT.toMillis());
+            OutputStream out = socket.getOutputStream();
+            out.write((line + "\n").getBytes(StandardCharsets.US_ASCII));
+            out.flush();
+            BufferedReader in = new BufferedReader(new InputStreamReader(socket.getInputStream(), StandardCharsets.UTF_8));
+            String reply = in.readLine();
+            return reply == null ? "" : reply;
+        }
+    }
+
+    /** Writes one external command to Nagios' command file, e.g. DISABLE_SVC_EVENT_HANDLER;foo-host;foo worker. */
+    void nagiosCommand(String command) throws IOException {
+        String line = "[" + System.currentTimeMillis() / 1000 + "] " + command + "\n";
+        Files.writeString(Path.of(env("COMMAND_FILE")), line, StandardCharsets.US_ASCII, StandardOpenOption.APPEND);
     }
 
     /** Stops xinetd (SIGTERM by pid), so the listener port refuses connections. */
