@@ -8,8 +8,6 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.CompletionException;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.junit.jupiter.api.AfterAll;
@@ -39,26 +37,17 @@ class DoubleRestartIT {
     private static final int NAGIOS_KILLS = 4;
     private static final double SLOW_START_SECONDS = 2.5;
 
-    /**
-     * The Nagios-level scenario runs on its own stack alongside the listener-level one, which mostly waits out
-     * its settles: together they take as long as the longer one.
-     */
-    private CompletableFuture<Void> throughNagios;
+    /** The Nagios-level scenario, on its own stack, alongside the listener-level one (which mostly waits). */
+    private BackgroundScenario throughNagios;
 
     @BeforeAll
     void startTheNagiosLevelScenario() {
-        throughNagios = CompletableFuture.runAsync(() -> {
-            try {
-                restartsAsLongAsARetryIntervalThroughNagios();
-            } catch (Exception e) {
-                throw new CompletionException(e);
-            }
-        });
+        throughNagios = BackgroundScenario.start(DoubleRestartIT::restartsAsLongAsARetryIntervalThroughNagios);
     }
 
     @AfterAll
-    void awaitTheNagiosLevelScenario() {
-        throughNagios.join();
+    void awaitTheNagiosLevelScenario() throws Throwable {
+        throughNagios.await();
     }
 
     @Test
@@ -126,11 +115,7 @@ class DoubleRestartIT {
 
     @Test
     void aRestartAsLongAsARetryIntervalRunsOncePerKillThoughNagiosRetriesAskAgain() throws Throwable {
-        try {
-            throughNagios.join();
-        } catch (CompletionException e) {
-            throw e.getCause() instanceof CompletionException inner ? inner.getCause() : e.getCause();
-        }
+        throughNagios.await();
     }
 
     private static void restartsAsLongAsARetryIntervalThroughNagios() throws Exception {
