@@ -55,8 +55,10 @@ FOO_BIND=${FOO_BIND:-127.0.0.1}
 FOO_PIDFILE=${FOO_PIDFILE:-$FOO_HOME/foo.pid}
 FOO_LOG=${FOO_LOG:-$FOO_HOME/foo.log}
 FOO_OPTS=${FOO_OPTS:-}
-FOO_START_TIMEOUT=${FOO_START_TIMEOUT:-20}
-FOO_STOP_GRACE=${FOO_STOP_GRACE:-10}
+# restart.sh takes at most FOO_STOP_GRACE + 5 + FOO_START_TIMEOUT seconds (stop.sh waits up to 5 s after KILL):
+# 19 s, inside the command-listener's default command timeout of 20 s. See README.md, "Settings".
+FOO_START_TIMEOUT=${FOO_START_TIMEOUT:-10}
+FOO_STOP_GRACE=${FOO_STOP_GRACE:-4}
 if [ -z "${FOO_LAUNCHER:-}" ]; then
     # Installed, the launcher sits beside the scripts; in a checkout it is in ../bin.
     if [ -x "$foo_scripts/foo" ]; then FOO_LAUNCHER=$foo_scripts/foo; else FOO_LAUNCHER=$foo_scripts/../bin/foo; fi
@@ -97,13 +99,24 @@ foo_running_pid() {
     [ -n "$pid" ] && foo_pid_alive "$pid" && foo_pid_is_foo "$pid" && echo "$pid"
 }
 
-# foo_wait_dead PID TENTHS: waits up to TENTHS tenths of a second for PID to die; true if it did.
+# foo_clock: sets foo_now to the time since boot in hundredths of a second. Every wait is measured on this
+# clock: a loop that counts its sleeps runs late by all the time its own commands take (a count of 200 polls
+# took 25-35 s on a busy machine). /proc/uptime never jumps with the wall clock, and reading it forks nothing.
+foo_clock() {
+    read -r foo_now _ </proc/uptime
+    foo_now=${foo_now%.*}${foo_now#*.}
+    foo_now=${foo_now#"${foo_now%%[!0]*}"} # no leading zero: sh arithmetic would read it as octal
+    foo_now=${foo_now:-0}
+}
+
+# foo_wait_dead PID HUNDREDTHS: waits up to HUNDREDTHS hundredths of a second for PID to die; true if it did.
 foo_wait_dead() {
-    tenths=$2
+    foo_clock
+    deadline=$((foo_now + $2))
     while foo_pid_alive "$1"; do
-        [ "$tenths" -gt 0 ] || return 1
-        sleep 0.1
-        tenths=$((tenths - 1))
+        foo_clock
+        [ "$foo_now" -lt "$deadline" ] || return 1
+        sleep 0.05
     done
     return 0
 }

@@ -10,9 +10,12 @@ import java.util.List;
  */
 record Reply(Reason reason, String line) {
 
-    /** Why a request was not carried out; the wire names are part of the grammar. */
+    /**
+     * Why a request was not carried out (SETTLING: because it need not be, an OK); the wire names are part of
+     * the grammar, and the audit record's decision.
+     */
     enum Reason {
-        NONE("ok"), BAD_REQUEST("bad-request"), UNKNOWN_COMMAND("unknown-command"), DENIED("denied"),
+        NONE("ok"), SETTLING("settling"), BAD_REQUEST("bad-request"), UNKNOWN_COMMAND("unknown-command"), DENIED("denied"),
         BUSY("busy"), BUDGET_EXHAUSTED("budget-exhausted"), TIMEOUT("timeout"), FAILED("failed"),
         INTERNAL("internal"), AUDIT("audit"), STATE("state");
 
@@ -40,7 +43,7 @@ record Reply(Reason reason, String line) {
 
     /** Nothing ran: the command ran well moments ago and its worker is given time to be seen healthy. */
     static Reply settling(String command, double secondsLeft) {
-        return new Reply(Reason.NONE, "OK " + command + " settling " + seconds(secondsLeft));
+        return new Reply(Reason.SETTLING, "OK " + command + " settling " + seconds(secondsLeft));
     }
 
     static Reply pong(List<String> exhausted) {
@@ -77,7 +80,7 @@ record Reply(Reason reason, String line) {
     }
 
     boolean ok() {
-        return reason == Reason.NONE;
+        return reason == Reason.NONE || reason == Reason.SETTLING;
     }
 
     /** Seconds with two decimals and a trailing s. */

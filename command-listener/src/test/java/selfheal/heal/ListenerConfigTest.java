@@ -1,6 +1,7 @@
 package selfheal.heal;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
@@ -37,11 +38,14 @@ class ListenerConfigTest {
 
     @Test
     void aValidConfigurationLoadsWithItsDefaults() throws Exception {
+        fx.unset("command.foo-restart.settle");
         ListenerConfig config = ListenerConfig.load(fx.config);
         AllowedCommand foo = config.commands().get("foo-restart");
         assertEquals(Path.of(script), foo.executable());
         assertEquals(List.of(fx.marker.toString()), foo.fixedArgs());
-        assertEquals(Duration.ofSeconds(60), foo.timeout());
+        assertEquals(Duration.ofSeconds(20), foo.timeout(), "below the shipped handler's -t of 25 s");
+        assertEquals(Duration.ofSeconds(120), foo.settle(), "twice the stock retry interval of 60 s");
+        assertEquals(Duration.ofSeconds(25), config.handlerTimeout());
         assertEquals("foo", foo.group());
         assertEquals(Path.of("/"), foo.directory());
         assertEquals(Duration.ofSeconds(2), config.readTimeout());
@@ -108,10 +112,11 @@ class ListenerConfigTest {
                 .set("logfile", "/tmp/x");
         assertEquals(List.of(
                 "command.bar.timeout: there is no command.bar = <script> for it",
-                "command.foo-restart.colour: unknown attribute 'colour' (known: args, timeout, budget, group, dir,"
-                        + " accepts)",
+                "command.foo-restart.colour: unknown attribute 'colour' (known: args, timeout, settle, budget,"
+                        + " group, dir, accepts)",
                 "logfile: unknown key (known: allow, allow.any, state.dir, audit.log, read.timeout,"
-                        + " resident.idle, resident.connections, resident.per-source, trusted.owner, command.<name>[.args|.timeout|.budget|.group|.dir|.accepts])",
+                        + " resident.idle, resident.connections, resident.per-source, trusted.owner, handler.timeout,"
+                        + " command.<name>[.args|.timeout|.settle|.budget|.group|.dir|.accepts])",
                 "allow: 'example.org' is not an IPv4 or IPv6 address",
                 "allow: prefix length /33 is out of 0..32",
                 "state.dir: /nonexistent/state is not an existing directory",
@@ -143,9 +148,24 @@ class ListenerConfigTest {
         String out = fx.operator("--check-config", fx.config.toString());
         assertEquals("OK " + fx.config + ": 1 commands, allow [127.0.0.1/32, 192.0.2.0/24, 2001:db8:0:0:0:0:0:0/32],"
                 + " state.dir " + fx.stateDir + ", audit.log " + fx.auditLog + ", read.timeout 2.00s,"
-                + " resident.idle 600.00s, resident.connections 32, resident.per-source 4\n"
+                + " resident.idle 600.00s, resident.connections 32, resident.per-source 4,"
+                + " handler.timeout 25.00s\n"
                 + "  foo-restart = " + script + " " + fx.marker
-                + " (timeout 60.00s, budget 3/15m, group foo, dir /)\n", out);
+                + " (timeout 20.00s, settle none, budget 3/15m, group foo, dir /)\n", out);
+    }
+
+    @Test
+    void checkConfigWarnsOfACommandThatOutlastsTheEventHandler() throws IOException {
+        fx.set("command.foo-restart.timeout", "60").set("command.foo-restart.settle", "4.5");
+        String out = fx.operator("--check-config", fx.config.toString());
+        assertTrue(out.contains(" (timeout 60.00s, settle 4.50s, budget none, group foo, dir /)\n"), out);
+        assertTrue(out.endsWith("WARNING " + fx.config + ": command.foo-restart.timeout 60.00s is not below"
+                + " handler.timeout 25.00s: the event handler gives up first, never sees the outcome, and its"
+                + " next tries meet ERR busy; lower the timeout or raise the handler's -t and handler.timeout\n"),
+                out);
+        fx.set("handler.timeout", "75");
+        assertFalse(fx.operator("--check-config", fx.config.toString()).contains("WARNING"),
+                "a handler that waits longer than the command is in order");
     }
 
     // --- the file itself -------------------------------------------------------------------------------

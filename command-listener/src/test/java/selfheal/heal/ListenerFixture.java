@@ -95,9 +95,16 @@ final class ListenerFixture {
         return this;
     }
 
+    /** A command with no settle, so that a test may run it again at once; SettleTest sets one. */
     ListenerFixture command(String name, String script, String args) throws IOException {
         set("command." + name, script(script).toString());
+        set("command." + name + ".settle", "0");
         return set("command." + name + ".args", args);
+    }
+
+    ListenerFixture unset(String key) throws IOException {
+        properties.remove(key);
+        return set("allow", properties.get("allow")); // rewrites the file
     }
 
     /** Serves one request from {@code peer} and returns everything written to the client. */

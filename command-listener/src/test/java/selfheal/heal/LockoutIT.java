@@ -55,6 +55,7 @@ class LockoutIT {
                 "audit.log = " + dir.resolve("audit.log"),
                 "command.foo-restart = " + ListenerFixture.script("record.sh"),
                 "command.foo-restart.args = " + dir.resolve("restarts"),
+                "command.foo-restart.settle = 0",
                 ""));
         port = ListenerStackIT.freePort();
     }

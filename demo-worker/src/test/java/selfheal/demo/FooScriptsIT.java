@@ -24,6 +24,8 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 
 /**
  * start.sh, stop.sh and restart.sh as real processes, with the bare environment xinetd gives (no PATH, no
@@ -288,6 +290,110 @@ class FooScriptsIT {
         assertTrue(start.millis() < 5000, "took " + start.millis() + " ms");
         long laggard = Long.parseLong(start.err().replaceAll("(?s).*stopped pid (\\d+);.*", "$1"));
         assertFalse(alive(laggard));
+    }
+
+    @Test
+    void startGivesUpOnTheClockAndLeavesNoWorkerBehind() throws Exception {
+        env.put("FOO_OPTS", "--start-delay 30");
+        env.put("FOO_START_TIMEOUT", "2");
+
+        Run start = script("start.sh");
+
+        assertEquals(1, start.code(), start.err());
+        assertTrue(start.err().startsWith("foo: not ready within 2 s (no pidfile "), start.err());
+        assertTrue(start.millis() >= 2000 && start.millis() <= 2600, "gave up after " + start.millis() + " ms");
+        assertEquals(List.of(), fooProcesses());
+        assertFalse(Files.exists(home.resolve("foo.pid")));
+    }
+
+    /** As the listener's watchdog ends a script that overran: TERM to its process group, 1 s, then KILL. */
+    @ParameterizedTest
+    @ValueSource(strings = {"start.sh", "restart.sh"})
+    void termToTheScriptsProcessGroupMidStartLeavesNoWorkerBehind(String name) throws Exception {
+        env.put("FOO_OPTS", "--start-delay 30");
+        ProcessBuilder builder = new ProcessBuilder("/usr/bin/setsid", SCRIPTS.resolve(name).toString())
+                .redirectErrorStream(true).redirectOutput(home.resolve("script.out").toFile());
+        builder.environment().clear();
+        builder.environment().putAll(env);
+        Process script = builder.start();
+        helpers.add(script);
+        RunningFoo.await(() -> !fooProcesses().isEmpty(), Duration.ofSeconds(10), "foo to be started");
+        long pgid = script.pid();
+        assertEquals(pgid, processGroupOf(script.pid()), "setsid made the script lead its own group");
+
+        helper("/bin/kill", "-TERM", "--", "-" + pgid).waitFor();
+        Thread.sleep(1000);
+        helper("/bin/kill", "-KILL", "--", "-" + pgid).waitFor();
+        Thread.sleep(2000);
+
+        assertEquals(List.of(), fooProcesses(), Files.readString(home.resolve("script.out")));
+        assertFalse(Files.exists(home.resolve("foo.pid")));
+    }
+
+    @Test
+    void termToStopsProcessGroupDuringTheGraceStillEndsTheWorker() throws Exception {
+        env.put("FOO_STOP_GRACE", "30");
+        Path ready = home.resolve("ready");
+        Path termed = home.resolve("termed");
+        Process stubborn = helper("python3", "-c", "import signal, sys, time\n"
+                + "signal.signal(signal.SIGTERM, lambda *_: open(sys.argv[2], 'w').close())\n"
+                + "open(sys.argv[1], 'w').close()\n"
+                + "time.sleep(60)\n", ready.toString(), termed.toString(), "selfheal.demo.Foo");
+        RunningFoo.await(() -> Files.exists(ready), Duration.ofSeconds(10), "the stubborn process");
+        Files.writeString(home.resolve("foo.pid"), stubborn.pid() + "\n");
+        ProcessBuilder builder = new ProcessBuilder("/usr/bin/setsid", SCRIPTS.resolve("stop.sh").toString())
+                .redirectErrorStream(true).redirectOutput(home.resolve("stop.out").toFile());
+        builder.environment().clear();
+        builder.environment().putAll(env);
+        Process stop = builder.start();
+        helpers.add(stop);
+        RunningFoo.await(() -> Files.exists(termed), Duration.ofSeconds(10), "stop.sh to send TERM");
+
+        helper("/bin/kill", "-TERM", "--", "-" + stop.pid()).waitFor();
+        Thread.sleep(1000);
+        helper("/bin/kill", "-KILL", "--", "-" + stop.pid()).waitFor();
+
+        assertTrue(stubborn.waitFor(1, TimeUnit.SECONDS), Files.readString(home.resolve("stop.out")));
+        assertFalse(Files.exists(home.resolve("foo.pid")));
+    }
+
+    @Test
+    void aSlowStarterWithinTheTimeoutComesUpAndOnlyOnce() throws Exception {
+        Files.writeString(home.resolve("fault-slow-start"), "3");
+        env.put("FOO_START_TIMEOUT", "10");
+
+        Run slow = script("start.sh");
+
+        assertEquals(0, slow.code(), slow.err());
+        assertTrue(slow.millis() >= 3000, "ready after " + slow.millis() + " ms, before the slow start was over");
+        assertFalse(Files.exists(home.resolve("fault-slow-start")));
+        assertEquals(200, Http.get(status()).code());
+
+        assertEquals(0, script("stop.sh").code());
+        Run again = script("start.sh");
+
+        assertEquals(0, again.code(), again.err());
+        assertTrue(again.millis() < 3000, "the second start took " + again.millis() + " ms");
+    }
+
+    /** The pids of foo processes started with this test's home directory, from ps (zombies have no args). */
+    private List<String> fooProcesses() {
+        try {
+            Process ps = new ProcessBuilder("ps", "-eo", "pid=,args=").redirectErrorStream(true).start();
+            String list = new String(ps.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+            ps.waitFor();
+            return list.lines()
+                    .filter(line -> line.contains("selfheal.demo.Foo") && line.contains("--home " + home + " "))
+                    .map(line -> line.trim().split(" +")[0])
+                    .toList();
+        } catch (IOException | InterruptedException e) {
+            throw new AssertionError(e);
+        }
+    }
+
+    private static long processGroupOf(long pid) throws IOException {
+        String stat = Files.readString(Path.of("/proc", String.valueOf(pid), "stat"));
+        return Long.parseLong(stat.substring(stat.lastIndexOf(')') + 2).split(" ")[2]);
     }
 
     @Test
