@@ -19,6 +19,7 @@ import java.util.Comparator;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
 
@@ -132,12 +133,39 @@ final class PrivateStack implements AutoCloseable {
         return lines("AUDIT_LOG").stream().filter(l -> l.contains("request=\"" + command + "\"")).toList();
     }
 
-    /** Runs of the command's script: the requests the listener did not refuse. */
+    /** Runs of the command's script: the requests the listener neither refused nor answered settling. */
     long runs(String command) {
-        return requests(command).stream()
-                .filter(l -> l.contains("reply=\"OK " + command) || l.contains("reply=\"ERR failed " + command)
-                        || l.contains("reply=\"ERR timeout " + command))
-                .count();
+        return requests(command).stream().filter(l -> ran(l, command)).count();
+    }
+
+    /** Whether an audit line is the outcome of a run of {@code command}'s script. */
+    static boolean ran(String auditLine, String command) {
+        return auditLine.contains("reply=\"OK " + command + " exit=")
+                || auditLine.contains("reply=\"ERR failed " + command)
+                || auditLine.contains("reply=\"ERR timeout " + command);
+    }
+
+    /** Whether an audit line is a request that the settle after a good run answered without running anything. */
+    static boolean settled(String auditLine, String command) {
+        return auditLine.contains("reply=\"OK " + command + " settling ");
+    }
+
+    /** The handler's log lines that end a call: after each, that handler sends no further request. */
+    private static final Set<String> HANDLER_ENDS = Set.of("healed", "settling", "failed", "fail", "skip");
+
+    /**
+     * Waits until every event handler Nagios has started for the foo worker has asked its last: Nagios logs
+     * "SERVICE EVENT HANDLER" as it starts one, and each logs exactly one line that ends its call (time, then
+     * healed, settling, failed or skip).
+     */
+    void awaitHandlersDone(Duration limit) {
+        Poll.until(limit, "every event handler Nagios started to end",
+                () -> lines("NAGIOS_LOG").stream().filter(l -> l.contains("SERVICE EVENT HANDLER: foo-host;" + WORKER))
+                        .count() == lines("HANDLER_LOG").stream().filter(l -> {
+                            String[] words = l.split(" ", 3);
+                            return words.length > 1 && HANDLER_ENDS.contains(words[1]);
+                        }).count(),
+                this::diagnostics);
     }
 
     long fooPid() {
@@ -158,9 +186,19 @@ final class PrivateStack implements AutoCloseable {
         return pid;
     }
 
-    /** Creates foo's flag file fault-NAME (crash, hang, slow, refuse-start). */
+    /** Creates foo's flag file fault-NAME (crash, hang, slow, freeze, refuse-start). */
     void fault(String name) throws IOException {
-        Files.writeString(Path.of(env("FOO_HOME"), "fault-" + name), "");
+        fault(name, "");
+    }
+
+    /** Creates foo's flag file fault-NAME holding {@code content} (slow-start: the seconds to wait). */
+    void fault(String name, String content) throws IOException {
+        Files.writeString(Path.of(env("FOO_HOME"), "fault-" + name), content);
+    }
+
+    /** Starts watching for every foo process of this stack, so a test can tell how many ever existed. */
+    FooWatch watchFoo() {
+        return new FooWatch(Path.of(env("FOO_HOME")), Path.of(env("FOO_PIDFILE")));
     }
 
     /**
