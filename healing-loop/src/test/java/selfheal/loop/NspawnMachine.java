@@ -50,8 +50,12 @@ final class NspawnMachine implements AutoCloseable {
         return (System.nanoTime() - start) / 1e9;
     }
 
-    /** Boots a container named {@code name} with these further systemd-nspawn arguments (the root among them). */
-    static NspawnMachine boot(String name, List<String> nspawnArgs) throws IOException, InterruptedException {
+    /**
+     * Boots a container named {@code name} with these further systemd-nspawn arguments (the root among them).
+     * {@code leftover}, if not null, is removed once the container is off (its overlay, say).
+     */
+    static NspawnMachine boot(String name, List<String> nspawnArgs, Path leftover)
+            throws IOException, InterruptedException {
         List<String> start = new ArrayList<>(List.of(ct(), "start", name));
         start.addAll(nspawnArgs);
         Result started = run(start, 120);
@@ -60,8 +64,12 @@ final class NspawnMachine implements AutoCloseable {
             throw new AssertionError("the container did not boot:\n" + started.output());
         }
         Path guardLog = Files.createTempFile("selfheal-ct-guard-", ".log");
-        Process guard = new ProcessBuilder(ct(), "guard", name, String.valueOf(LIFETIME_SECONDS))
-                .redirectErrorStream(true).redirectOutput(guardLog.toFile()).start();
+        // A session of its own: a kill of the test's process group does not take the guard with it.
+        List<String> guarding = new ArrayList<>(List.of("setsid", ct(), "guard", name, String.valueOf(LIFETIME_SECONDS)));
+        if (leftover != null) {
+            guarding.add(leftover.toString());
+        }
+        Process guard = new ProcessBuilder(guarding).redirectErrorStream(true).redirectOutput(guardLog.toFile()).start();
         String[] lines = started.output().strip().split("\n");
         return new NspawnMachine(name, guard, guardLog, lines[lines.length - 1]);
     }

@@ -71,12 +71,12 @@ class WatchUnitIT {
         long start = System.nanoTime();
         String firstBoot;
         String installed;
-        try (NspawnMachine first = NspawnMachine.boot(name, installing)) {
+        try (NspawnMachine first = NspawnMachine.boot(name, installing, null)) {
             firstBoot = first.bootLine;
             installed = first.sh("/mnt/container/install-inside " + LIBDIR + " " + SHAREDIR + " " + CONFDIR + " 2>&1");
         }
         double installSeconds = (System.nanoTime() - start) / 1e9;
-        machine = NspawnMachine.boot(name, disk);
+        machine = NspawnMachine.boot(name, disk, work);
         System.out.printf("WatchUnitIT: root %.1f s; first boot %s, installed and powered off in %.1f s; second boot %s%n",
                 rootSeconds, firstBoot, installSeconds, machine.bootLine);
         System.out.println("WatchUnitIT: install-inside said: " + installed.replace('\n', ' '));
@@ -89,7 +89,7 @@ class WatchUnitIT {
                 System.out.println("WatchUnitIT: power off: " + machine.powerOff());
             }
         } finally {
-            if (work != null) {
+            if (work != null && Files.exists(work)) { // the guard removes it after the power-off
                 try (Stream<Path> files = Files.walk(work)) {
                     files.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
                 }
@@ -181,7 +181,8 @@ class WatchUnitIT {
 
     @Test
     @Order(3)
-    void systemdStartsTheWatchAgainWhenItIsKilled() {
+    void systemdStartsTheWatchAgainWhenItIsKilledAndFooOutlivesIt() {
+        long foo = fooPid();
         String pid = show("MainPID");
         int restarts = Integer.parseInt(show("NRestarts"));
         int watching = count(journal(), "foo: watching http://");
@@ -194,6 +195,8 @@ class WatchUnitIT {
         Duration watches = Poll.until(Duration.ofSeconds(30), "the new watch to watch foo",
                 () -> count(journal(), "foo: watching http://") > watching, WatchUnitIT::diagnostics);
         System.out.println("WatchUnitIT: and watching foo again " + watches.toMillis() + " ms later");
+        assertTrue(answersOk(-1) && fooPid() == foo,
+                "the foo the watch restarted, in the watch's cgroup, outlived the watch\n" + diagnostics());
     }
 
     @Test
