@@ -171,7 +171,7 @@ class WatchUnitIT {
     void healsAKill9OfFoo() throws InterruptedException {
         Thread.sleep(3500); // past the watch's grace at its start
         long pid = fooPid();
-        machine.sh("kill -9 " + pid);
+        kill9(pid, "foo");
         Duration took = Poll.until(Duration.ofSeconds(40), "a new foo answering after kill -9",
                 () -> answersOk(pid), WatchUnitIT::diagnostics);
         Poll.until(Duration.ofSeconds(20), "the watch's heal to end well",
@@ -186,7 +186,7 @@ class WatchUnitIT {
         String pid = show("MainPID");
         int restarts = Integer.parseInt(show("NRestarts"));
         int watching = count(journal(), "foo: watching http://");
-        machine.sh("kill -9 " + pid);
+        kill9(Long.parseLong(pid), "the watch");
         Duration took = Poll.until(Duration.ofSeconds(30), "systemd to start the killed watch again",
                 () -> "active".equals(show("ActiveState")) && !List.of("0", pid).contains(show("MainPID")),
                 WatchUnitIT::diagnostics);
@@ -224,6 +224,15 @@ class WatchUnitIT {
         assertEquals("success", show("Result"), "a clean end, not a failure\n" + diagnostics());
         assertEquals(foo, fooPid(), diagnostics());
         assertTrue(answersOk(-1), "foo, restarted by the watch in the watch's cgroup, runs on\n" + diagnostics());
+    }
+
+    /**
+     * kill -9 of a process inside. Only a real pid: {@code kill -9 0} would kill the caller's process group,
+     * which is the test's own, and -1 every process in the container.
+     */
+    private static void kill9(long pid, String what) {
+        assertTrue(pid > 1, what + " has no pid to kill (" + pid + ")\n" + diagnostics());
+        machine.sh("kill -9 " + pid);
     }
 
     private static String journal() {
