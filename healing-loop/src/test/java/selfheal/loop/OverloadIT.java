@@ -20,19 +20,19 @@ import org.junit.jupiter.api.Test;
  * output, a killed check is UNKNOWN, which heals nothing: foo, healthy throughout, is never restarted.
  * bench/overload measures the same with and without these settings.
  *
- * <p>System properties: {@code overload.seconds} (how long the load lasts, default 100) and
+ * <p>System properties: {@code overload.seconds} (how long the load lasts, default 60) and
  * {@code overload.procs} (busy processes on CPU 0, default 24).
  */
 class OverloadIT {
     private static final String MONITOR_CPUS = "0";
     private static final String WORKER_CPUS = "1";
-    private static final int SERVICE_CHECK_TIMEOUT = 5;
+    private static final int SERVICE_CHECK_TIMEOUT = 3;
     private static final String KILLED = "Check of service '" + PrivateStack.WORKER + "' on host 'foo-host' timed out";
 
     @Test
     void checksTheMonitorKillsUnderLoadRestartNoHealthyWorker() throws Exception {
         assumeTrue(Runtime.getRuntime().availableProcessors() >= 2, "needs CPU 0 for the monitor and CPU 1 for the worker");
-        int seconds = Integer.getInteger("overload.seconds", 100);
+        int seconds = Integer.getInteger("overload.seconds", 60);
         int procs = Integer.getInteger("overload.procs", 24);
         Map<String, String> settings = Map.of(
                 "STACK_SERVICE_CHECK_TIMEOUT", String.valueOf(SERVICE_CHECK_TIMEOUT),
