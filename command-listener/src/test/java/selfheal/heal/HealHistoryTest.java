@@ -15,6 +15,7 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
 import org.junit.jupiter.params.provider.ValueSource;
 
 /**
@@ -158,10 +159,16 @@ class HealHistoryTest {
     }
 
     @ParameterizedTest
-    @ValueSource(strings = {"0/1h", "3", "3/0h", "three/1h", "3/2d"})
-    void aFlapThatIsNotNRunsPerWindowOfAtMostADayIsRefused(String flap) throws Exception {
+    @CsvSource(delimiter = '#', textBlock = """
+        0/1h      # '0/1h' is not N/<number><s|m|h|d>, for example 3/1h
+        3         # '3' is not N/<number><s|m|h|d>, for example 3/1h
+        3/0h      # '3/0h' is not N/<number><s|m|h|d>, for example 3/1h
+        three/1h  # 'three/1h' is not N/<number><s|m|h|d>, for example 3/1h
+        3/2d      # the window of '3/2d' is longer than a day
+        """)
+    void aFlapThatIsNotNRunsPerWindowOfAtMostADayIsRefused(String flap, String problem) throws Exception {
         fx.set("command.foo-restart.flap", flap);
         String out = fx.operator("--check-config", fx.config.toString());
-        assertTrue(out.contains("command.foo-restart.flap: "), out);
+        assertTrue(out.contains("command.foo-restart.flap: " + problem + "\n"), out);
     }
 }
