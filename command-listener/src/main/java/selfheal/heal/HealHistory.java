@@ -30,6 +30,8 @@ import java.util.List;
 final class HealHistory {
     /** The heals that ping reports: those of the last hour. */
     static final Duration RECENT = Duration.ofHours(1);
+    /** Every trigger, once: values() copies its array at each call, and ping parses line after line. */
+    private static final Trigger[] TRIGGERS = Trigger.values();
 
     /** Who asked for a run: the local watch, an operator on the host, or anyone over the network. */
     enum Trigger {
@@ -136,8 +138,7 @@ final class HealHistory {
         int start = 0;
         for (int i = 0; i < bytes.length; i++) {
             if (bytes[i] == '\n') {
-                heals.add(heal(file, new String(bytes, start, i - start, StandardCharsets.ISO_8859_1),
-                        heals.size() + 1));
+                heals.add(heal(file, bytes, start, i, heals.size() + 1));
                 start = i + 1;
             }
         }
@@ -147,18 +148,33 @@ final class HealHistory {
         return heals;
     }
 
-    /** One line, {@code <epoch-ms> <trigger>}, exactly as {@link #write} writes it. */
-    private static Heal heal(Path file, String line, int lineNumber) throws StateException {
-        int space = line.indexOf(' ');
-        if (space > 0 && space <= 18 && Chars.isDigits(line.substring(0, space), 18)) {
-            String word = line.substring(space + 1);
-            for (Trigger trigger : Trigger.values()) {
-                if (trigger.word.equals(word)) {
-                    return new Heal(Long.parseLong(line.substring(0, space)), trigger);
+    /**
+     * The line {@code bytes[from, to)}, {@code <epoch-ms> <trigger>} exactly as {@link #write} writes it. On the
+     * bytes, without a String per line: ping reads every line of every history in a fresh JVM.
+     */
+    private static Heal heal(Path file, byte[] bytes, int from, int to, int lineNumber) throws StateException {
+        long millis = 0;
+        int i = from;
+        while (i < to && i - from < 18 && bytes[i] >= '0' && bytes[i] <= '9') {
+            millis = millis * 10 + (bytes[i++] - '0');
+        }
+        if (i > from && i < to && bytes[i] == ' ') {
+            for (Trigger trigger : TRIGGERS) {
+                if (trigger.word.length() == to - i - 1 && matches(trigger.word, bytes, i + 1)) {
+                    return new Heal(millis, trigger);
                 }
             }
         }
         throw new StateException(file + ": line " + lineNumber + " is damaged");
+    }
+
+    private static boolean matches(String word, byte[] bytes, int at) {
+        for (int k = 0; k < word.length(); k++) {
+            if (bytes[at + k] != word.charAt(k)) {
+                return false;
+            }
+        }
+        return true;
     }
 
     private void write(String name, List<Heal> heals) throws IOException {
