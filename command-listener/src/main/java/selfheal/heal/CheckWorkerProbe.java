@@ -21,8 +21,10 @@ final class CheckWorkerProbe implements WorkerWatch.Probe {
         int code = new CheckWorker(InstantSource.system(), Path.of("/")).run(spec.checkArgs(), out);
         String text = bytes.toString(StandardCharsets.UTF_8);
         int end = text.indexOf('\n');
+        String line = end < 0 ? text : text.substring(0, end);
+        int perfdata = line.indexOf(" | ");
         return new WorkerWatch.Reading(code >= 0 && code < STATES.length ? STATES[code] : "UNKNOWN",
-                end < 0 ? text : text.substring(0, end));
+                perfdata < 0 ? line : line.substring(0, perfdata));
     }
 
     /** Null when the watch's check_worker options are valid, else check_worker's usage message. */

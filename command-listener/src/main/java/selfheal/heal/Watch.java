@@ -46,8 +46,8 @@ final class Watch {
             line("ERROR " + file + ": no watch.<name>.url is configured: nothing to watch");
             return 1;
         }
+        Signals.onHangup(this::reload); // before any thread: a reload at once must not end the JVM
         start();
-        Signals.onHangup(this::reload);
         stopped.await();
         synchronized (this) {
             runners.values().forEach(Runner::stop);

@@ -43,7 +43,6 @@ final class WorkerWatch {
     private int criticals;
     private long graceEnd;
     private Hold hold = Hold.NONE;
-    private long heals;
 
     WorkerWatch(WatchSpec spec, Supplier<ListenerConfig> config, Probe probe, HealPath heal, LongSupplier nanos,
                 Consumer<String> log) {
@@ -66,10 +65,6 @@ final class WorkerWatch {
     /** A reloaded configuration's spec for this worker: its counters and grace are kept. */
     void update(WatchSpec spec) {
         this.spec = spec;
-    }
-
-    long heals() {
-        return heals;
     }
 
     /** One round: the holds, the grace, one reading, and the heal when it is due. */
@@ -120,15 +115,11 @@ final class WorkerWatch {
         Reply reply = handled.reply();
         log.accept(spec.name() + ": asked " + spec.heal() + ": " + reply.line());
         switch (reply.reason()) {
-            case NONE -> {
-                heals++;
-                graceEnd = nanos.getAsLong() + spec.grace().toNanos();
-            }
             // A heal of the group is running (the monitor's, an operator's): its outcome and settle follow.
             case BUSY -> { }
             // Logged loudly by the hold, from the next round on.
             case BUDGET_EXHAUSTED -> { }
-            // Healed moments ago, or a heal that failed: either way the worker gets its grace before the next.
+            // Healed now or moments ago, or a heal that failed: the worker gets its grace before the next.
             default -> graceEnd = nanos.getAsLong() + spec.grace().toNanos();
         }
     }

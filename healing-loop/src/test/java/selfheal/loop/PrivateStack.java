@@ -1,10 +1,17 @@
 package selfheal.loop;
 
+import java.io.BufferedReader;
 import java.io.IOException;
+import java.io.InputStreamReader;
+import java.io.OutputStream;
 import java.io.UncheckedIOException;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.net.Socket;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -12,6 +19,7 @@ import java.util.Comparator;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
 
@@ -25,6 +33,8 @@ final class PrivateStack implements AutoCloseable {
     static final String WORKER = "foo worker";
     static final String LISTENER = "selfheal listener";
     private static final Duration START_LIMIT = Duration.ofSeconds(90);
+    /** Longer than any command timeout a test sets: the listener always answers first. */
+    private static final Duration REQUEST_LIMIT = Duration.ofSeconds(120);
 
     private final Path base;
     private final Path dir;
@@ -61,13 +71,21 @@ final class PrivateStack implements AutoCloseable {
             }
             for (String line : Files.readAllLines(dir.resolve("stack.env"))) {
                 int eq = line.indexOf('=');
-                stack.env.put(line.substring(0, eq), line.substring(eq + 1));
+                stack.env.put(line.substring(0, eq), unquoted(line.substring(eq + 1)));
             }
             return stack;
         } catch (IOException | RuntimeException | Error e) {
             stack.close();
             throw e;
         }
+    }
+
+    /** stack.env quotes the STACK_* values for a shell: 'text', with ' written as '\''. */
+    private static String unquoted(String value) {
+        if (value.length() >= 2 && value.startsWith("'") && value.endsWith("'")) {
+            return value.substring(1, value.length() - 1).replace("'\\''", "'");
+        }
+        return value;
     }
 
     static Path checkout() {
@@ -115,12 +133,39 @@ final class PrivateStack implements AutoCloseable {
         return lines("AUDIT_LOG").stream().filter(l -> l.contains("request=\"" + command + "\"")).toList();
     }
 
-    /** Runs of the command's script: the requests the listener did not refuse. */
+    /** Runs of the command's script: the requests the listener neither refused nor answered settling. */
     long runs(String command) {
-        return requests(command).stream()
-                .filter(l -> l.contains("reply=\"OK " + command) || l.contains("reply=\"ERR failed " + command)
-                        || l.contains("reply=\"ERR timeout " + command))
-                .count();
+        return requests(command).stream().filter(l -> ran(l, command)).count();
+    }
+
+    /** Whether an audit line is the outcome of a run of {@code command}'s script. */
+    static boolean ran(String auditLine, String command) {
+        return auditLine.contains("reply=\"OK " + command + " exit=")
+                || auditLine.contains("reply=\"ERR failed " + command)
+                || auditLine.contains("reply=\"ERR timeout " + command);
+    }
+
+    /** Whether an audit line is a request that the settle after a good run answered without running anything. */
+    static boolean settled(String auditLine, String command) {
+        return auditLine.contains("reply=\"OK " + command + " settling ");
+    }
+
+    /** The handler's log lines that end a call: after each, that handler sends no further request. */
+    private static final Set<String> HANDLER_ENDS = Set.of("healed", "settling", "failed", "fail", "skip");
+
+    /**
+     * Waits until every event handler Nagios has started for the foo worker has asked its last: Nagios logs
+     * "SERVICE EVENT HANDLER" as it starts one, and each logs exactly one line that ends its call (time, then
+     * healed, settling, failed or skip).
+     */
+    void awaitHandlersDone(Duration limit) {
+        Poll.until(limit, "every event handler Nagios started to end",
+                () -> lines("NAGIOS_LOG").stream().filter(l -> l.contains("SERVICE EVENT HANDLER: foo-host;" + WORKER))
+                        .count() == lines("HANDLER_LOG").stream().filter(l -> {
+                            String[] words = l.split(" ", 3);
+                            return words.length > 1 && HANDLER_ENDS.contains(words[1]);
+                        }).count(),
+                this::diagnostics);
     }
 
     long fooPid() {
@@ -141,9 +186,43 @@ final class PrivateStack implements AutoCloseable {
         return pid;
     }
 
-    /** Creates foo's flag file fault-NAME (crash, hang, slow, refuse-start). */
+    /** Creates foo's flag file fault-NAME (crash, hang, slow, freeze, refuse-start). */
     void fault(String name) throws IOException {
-        Files.writeString(Path.of(env("FOO_HOME"), "fault-" + name), "");
+        fault(name, "");
+    }
+
+    /** Creates foo's flag file fault-NAME holding {@code content} (slow-start: the seconds to wait). */
+    void fault(String name, String content) throws IOException {
+        Files.writeString(Path.of(env("FOO_HOME"), "fault-" + name), content);
+    }
+
+    /** Starts watching for every foo process of this stack, so a test can tell how many ever existed. */
+    FooWatch watchFoo() {
+        return new FooWatch(Path.of(env("FOO_HOME")), Path.of(env("FOO_PIDFILE")));
+    }
+
+    /**
+     * Sends one request line to the listener, through xinetd, as the event handler does; returns the reply
+     * line ("" when the listener closed without one).
+     */
+    String listenerRequest(String line) throws IOException {
+        try (Socket socket = new Socket()) {
+            socket.connect(new InetSocketAddress(InetAddress.getLoopbackAddress(), envInt("LISTENER_PORT")),
+                    (int) REQUEST_LIMIT.toMillis());
+            socket.setSoTimeout((int) REQUEST_LIMIT.toMillis());
+            OutputStream out = socket.getOutputStream();
+            out.write((line + "\n").getBytes(StandardCharsets.US_ASCII));
+            out.flush();
+            BufferedReader in = new BufferedReader(new InputStreamReader(socket.getInputStream(), StandardCharsets.UTF_8));
+            String reply = in.readLine();
+            return reply == null ? "" : reply;
+        }
+    }
+
+    /** Writes one external command to Nagios' command file, e.g. DISABLE_SVC_EVENT_HANDLER;foo-host;foo worker. */
+    void nagiosCommand(String command) throws IOException {
+        String line = "[" + System.currentTimeMillis() / 1000 + "] " + command + "\n";
+        Files.writeString(Path.of(env("COMMAND_FILE")), line, StandardCharsets.US_ASCII, StandardOpenOption.APPEND);
     }
 
     /** Stops xinetd (SIGTERM by pid), so the listener port refuses connections. */

@@ -195,4 +195,18 @@ class WatchIT {
         Poll.until(Duration.ofSeconds(5), "the refused reload", () -> host.log().contains("reload refused"),
                 host::diagnostics);
     }
+
+    @Test
+    void aWorkerThatFailsAgainWithinTheSettleIsHealedOnceItIsOver() throws Exception {
+        start(Map.of("command.foo-restart.settle", "6", "watch.foo.grace", "2"));
+        Thread.sleep(2500);
+        long first = host.killFoo();
+        healed(first, Duration.ofSeconds(20), "the first kill -9");
+        long second = host.killFoo(); // at once: within the settle of the restart that just ended
+        Duration took = healed(second, Duration.ofSeconds(30), "the kill -9 within the settle");
+        System.out.println("WatchIT: a second kill -9 within a 6 s settle healed after " + took.toMillis() + " ms");
+        assertTrue(host.log().contains("foo: asked foo-restart: OK foo-restart settling "),
+                "the echo of the first was not a second restart\n" + host.diagnostics());
+        assertEquals(2, host.restarts("watch"), "one restart per kill\n" + host.diagnostics());
+    }
 }
