@@ -1,17 +1,8 @@
 package selfheal.heal;
 
 import java.io.IOException;
-import java.io.InputStream;
-import java.nio.ByteBuffer;
-import java.nio.channels.Channels;
-import java.nio.channels.FileChannel;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
-import java.nio.file.LinkOption;
-import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
-import java.nio.file.StandardOpenOption;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -124,16 +115,8 @@ final class HealHistory {
     }
 
     private List<Heal> read(String name) throws StateException {
-        Path file = file(name);
-        byte[] bytes;
-        try (InputStream in = Channels.newInputStream(FileChannel.open(file, StandardOpenOption.READ,
-                LinkOption.NOFOLLOW_LINKS))) {
-            bytes = in.readAllBytes();
-        } catch (NoSuchFileException e) {
-            return new ArrayList<>();
-        } catch (IOException e) {
-            throw new StateException(file + " cannot be read: " + e, e);
-        }
+        Path file = file(name).path();
+        byte[] bytes = file(name).read();
         List<Heal> heals = new ArrayList<>();
         int start = 0;
         for (int i = 0; i < bytes.length; i++) {
@@ -182,21 +165,15 @@ final class HealHistory {
         for (Heal heal : heals) {
             text.append(heal.epochMillis()).append(' ').append(heal.trigger().word).append('\n');
         }
-        Path file = file(name);
-        Path temp = file.resolveSibling(file.getFileName() + ".tmp");
-        Files.deleteIfExists(temp); // a leftover, or whatever was planted there: the link, never its target
-        try (FileChannel out = FileChannel.open(temp, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE,
-                LinkOption.NOFOLLOW_LINKS)) {
-            ByteBuffer buffer = ByteBuffer.wrap(text.toString().getBytes(StandardCharsets.US_ASCII));
-            while (buffer.hasRemaining()) {
-                out.write(buffer);
-            }
-            out.force(false);
-        }
-        Files.move(temp, file, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+        file(name).replace(text.toString().getBytes(StandardCharsets.US_ASCII));
     }
 
-    private Path file(String name) {
-        return stateDir.resolve(name + ".heals");
+    /** Forgets the command's heals (an operator's reset). True if there were any on record. */
+    boolean reset(String name) throws IOException {
+        return file(name).delete();
+    }
+
+    private StateFile file(String name) {
+        return new StateFile(stateDir.resolve(name + ".heals"));
     }
 }
