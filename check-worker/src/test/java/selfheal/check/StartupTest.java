@@ -177,7 +177,12 @@ class StartupTest {
         assertKeepsTheRule(r);
         reply = "OK pong budget-exhausted=foo-restart\n";
         r = run(CheckListener.class, "-H", "127.0.0.1", "-p", port);
-        assertTrue(r.output().startsWith("LISTENER WARNING - restart budget exhausted for foo-restart (command-listener --reset NAME on 127.0.0.1) in "), r.output());
+        assertTrue(r.output().startsWith("LISTENER CRITICAL - restart budget exhausted for foo-restart (command-listener --reset NAME on 127.0.0.1), pong from 127.0.0.1:" + port + " in "), r.output());
+        assertKeepsTheRule(r);
+        reply = "OK pong heals=foo-restart:watch=3:remote=1 flapping=foo-restart\n";
+        r = run(CheckListener.class, "-H", "127.0.0.1", "-p", port);
+        assertTrue(r.output().startsWith("LISTENER WARNING - foo-restart flapping: 4 heals in 1h (watch 3, remote 1), pong from "), r.output());
+        assertTrue(r.output().contains(" 'foo-restart_watch'=3;;;0 'foo-restart_local'=0;;;0 'foo-restart_remote'=1;;;0"), r.output());
         assertKeepsTheRule(r);
         reply = "ERR \u0001|\n";
         r = run(CheckListener.class, "-H", "127.0.0.1", "-p", port);

@@ -17,18 +17,21 @@ import java.util.regex.Pattern;
  * @param settle      after a run that ended well, a request for it runs nothing for this long ({@link Settle});
  *                    zero: never
  * @param budget      at most so many runs per window, if set
+ * @param flap        more runs than this within its window and the command is flapping ({@link HealHistory}):
+ *                    its restarts are hiding a fault someone must look at
  * @param group       commands of one group never run at the same time (one lock file per group)
  * @param directory   working directory of the script
  * @param accepts     if set, the client may add one argument that matches this whole pattern
  */
 record AllowedCommand(String name, Path executable, List<String> fixedArgs, Duration timeout,
-                      Duration settle, Optional<Budget> budget, String group, Path directory, Optional<Pattern> accepts) {
+                      Duration settle, Optional<Budget> budget, Budget flap, String group, Path directory, Optional<Pattern> accepts) {
 
     AllowedCommand {
         Objects.requireNonNull(executable);
         Objects.requireNonNull(timeout);
         Objects.requireNonNull(settle);
         Objects.requireNonNull(budget);
+        Objects.requireNonNull(flap);
         Objects.requireNonNull(directory);
         Objects.requireNonNull(accepts);
         if (!Chars.isName(name)) {

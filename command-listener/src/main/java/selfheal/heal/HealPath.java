@@ -25,6 +25,8 @@ import java.util.List;
  *   <li><b>budget</b>: its {@link Budget} must have room; the run is counted once its script has started,
  *       so a script that cannot be started spends nothing; a ledger that cannot be trusted refuses
  *       ({@code ERR state});
+ *   <li><b>history</b>: the run is recorded with its trigger ({@link HealHistory}) where the budget counts
+ *       it, for ping to report; a history that cannot be trusted refuses ({@code ERR state});
  *   <li><b>run</b>: the script, through {@link ScriptRunner}; a run that ended well starts the settle, and
  *       marks its group stopped or not ({@link OperatorStop});
  *   <li><b>audit</b>: the outcome record, written before the reply goes out.
@@ -100,7 +102,7 @@ final class HealPath {
     }
 
     /** Ping and help: answered from the configuration alone, never run anything. */
-    private static Handled builtIn(Request request, byte[] line, ListenerConfig config) {
+    private Handled builtIn(Request request, byte[] line, ListenerConfig config) {
         String name = request.command();
         if (!request.args().isEmpty()) {
             return Handled.refused(Reply.argumentsNotAllowed(name), line, name, "built-in takes no arguments");
@@ -112,11 +114,12 @@ final class HealPath {
     }
 
     /**
-     * Whether heals could run now, cheaply: the audit log can take a record ({@code ERR audit}), the state
-     * directory is safe and every budget ledger can be read ({@code ERR state [<name>]}), which budgets are
-     * exhausted. Any answer but {@code OK pong} makes check_listener CRITICAL.
+     * Whether heals could run now, cheaply, and what was healed lately: the audit log can take a record
+     * ({@code ERR audit}), the state directory is safe and every budget ledger, settle and heal history can be
+     * read ({@code ERR state [<name>]}); then each command's heals of the last hour per trigger, the flapping
+     * commands and the exhausted budgets ({@link Reply#pong}). One small file read per command and file.
      */
-    private static Handled ping(byte[] line, ListenerConfig config) {
+    private Handled ping(byte[] line, ListenerConfig config) {
         String audit = new AuditLog(config.auditLog()).problem();
         if (audit != null) {
             return Handled.refused(Reply.error(Reply.Reason.AUDIT), line, "ping", audit);
@@ -127,16 +130,29 @@ final class HealPath {
         }
         BudgetLedger ledger = new BudgetLedger(config.stateDir());
         Settle settle = new Settle(config.stateDir());
+        HealHistory history = new HealHistory(config.stateDir());
+        Instant now = clock.instant();
+        List<HealHistory.Recent> recent = new ArrayList<>();
         for (AllowedCommand command : config.commands().values()) {
             String damaged = ledger.problem(command);
             if (damaged == null) {
                 damaged = settle.problem(command);
             }
+            if (damaged == null) {
+                try {
+                    HealHistory.Recent heals = history.recent(command, now);
+                    if (heals != null) {
+                        recent.add(heals);
+                    }
+                } catch (StateException e) {
+                    damaged = e.getMessage();
+                }
+            }
             if (damaged != null) {
                 return Handled.refused(Reply.error(Reply.Reason.STATE, command.name()), line, "ping", damaged);
             }
         }
-        return Handled.answered(Reply.pong(ledger.exhausted(config.commands().values())), line, "ping");
+        return Handled.answered(Reply.pong(recent, ledger.exhausted(config.commands().values())), line, "ping");
     }
 
     /** Lock, intent, budget, run. */
@@ -180,12 +196,18 @@ final class HealPath {
                 return Handled.refused(Reply.error(Reply.Reason.BUDGET_EXHAUSTED, name, budget.toString()),
                         line, name, "reset with: command-listener --reset " + name);
             }
+            // history: every run is recorded with its trigger where the budget counts it, for ping to report;
+            // one that cannot be trusted refuses here, before anything runs, as a damaged ledger does
+            HealHistory history = new HealHistory(config.stateDir());
+            history.verify(command);
+            HealHistory.Trigger trigger = HealHistory.Trigger.of(requester);
             // run
             ScriptRunner.Outcome outcome = ScriptRunner.run(command, args, requester.label(), group -> {
                 lock.running(group);
                 if (budget != null) {
                     ledger.record(command, budget, clock.instant());
                 }
+                history.record(command, trigger, clock.instant());
             });
             if (outcome.timedOut()) {
                 return Handled.ran(Reply.timedOut(name, outcome.seconds()), line, name, outcome);

@@ -54,12 +54,16 @@ record ListenerConfig(Map<String, AllowedCommand> commands, List<AddressRange> a
     static final Duration DEFAULT_HANDLER_TIMEOUT = Duration.ofSeconds(25);
     /** Twice the stock retry interval of 60 s: time for the monitor to see a healed worker healthy. */
     static final Duration DEFAULT_SETTLE = Duration.ofSeconds(120);
+    /** More than three runs within an hour: restarting has stopped being the answer. */
+    static final Budget DEFAULT_FLAP = Budget.parse("3/1h");
+    /** The longest flap window: a history kept longer would make ping read more than a small file. */
+    static final Duration MAX_FLAP_WINDOW = Duration.ofDays(1);
     static final Set<String> RESERVED = Set.of("ping", "help");
 
     private static final Set<String> GLOBAL_KEYS = Set.of("allow", "allow.any", "state.dir", "audit.log",
             "read.timeout", "resident.idle", "resident.connections", "resident.per-source", "trusted.owner", "handler.timeout");
     private static final Set<String> COMMAND_ATTRIBUTES =
-            Set.of("args", "timeout", "settle", "budget", "group", "dir", "accepts");
+            Set.of("args", "timeout", "settle", "budget", "flap", "group", "dir", "accepts");
     private static final int OTHERS_WRITE = 0002;
     private static final int GROUP_WRITE = 0020;
     private static final int STICKY = 01000;
@@ -263,7 +267,7 @@ record ListenerConfig(Map<String, AllowedCommand> commands, List<AddressRange> a
             if (!key.startsWith("command.")) {
                 problems.add(key + ": unknown key (known: allow, allow.any, state.dir, audit.log, read.timeout,"
                         + " resident.idle, resident.connections, resident.per-source, trusted.owner,"
-                        + " handler.timeout, command.<name>[.args|.timeout|.settle|.budget|.group|.dir|.accepts],"
+                        + " handler.timeout, command.<name>[.args|.timeout|.settle|.budget|.flap|.group|.dir|.accepts],"
                         + " watch.<name>.url|.args|.heal|.interval|.after|.grace)");
                 continue;
             }
@@ -272,7 +276,7 @@ record ListenerConfig(Map<String, AllowedCommand> commands, List<AddressRange> a
             String name = dot < 0 ? rest : rest.substring(0, dot);
             if (dot >= 0 && !COMMAND_ATTRIBUTES.contains(rest.substring(dot + 1))) {
                 problems.add(key + ": unknown attribute '" + rest.substring(dot + 1)
-                        + "' (known: args, timeout, settle, budget, group, dir, accepts)");
+                        + "' (known: args, timeout, settle, budget, flap, group, dir, accepts)");
             } else if (dot >= 0 && !values.containsKey("command." + name)) {
                 problems.add(key + ": there is no command." + name + " = <script> for it");
             }
@@ -314,6 +318,18 @@ record ListenerConfig(Map<String, AllowedCommand> commands, List<AddressRange> a
                 problems.add(key + ".budget: " + e.getMessage());
             }
         }
+        Budget flap = DEFAULT_FLAP;
+        if (values.containsKey(key + ".flap")) {
+            try {
+                flap = Budget.parse(values.get(key + ".flap"));
+                if (flap.window().compareTo(MAX_FLAP_WINDOW) > 0) {
+                    problems.add(key + ".flap: the window of '" + flap + "' is longer than a day");
+                }
+            } catch (IllegalArgumentException e) {
+                problems.add(key + ".flap: '" + values.get(key + ".flap")
+                        + "' is not N/<number><s|m|h|d>, for example 3/1h");
+            }
+        }
         String group = values.getOrDefault(key + ".group", AllowedCommand.defaultGroup(name));
         if (!Chars.isName(group)) {
             problems.add(key + ".group: '" + group + "' must match [A-Za-z0-9][A-Za-z0-9_-]*");
@@ -330,7 +346,8 @@ record ListenerConfig(Map<String, AllowedCommand> commands, List<AddressRange> a
         if (problems.size() > before) {
             return null;
         }
-        return new AllowedCommand(name, executable, fixedArgs, timeout, settle, budget, group, directory, accepts);
+        return new AllowedCommand(name, executable, fixedArgs, timeout, settle, budget, flap, group, directory,
+                accepts);
     }
 
     /**

@@ -96,7 +96,7 @@ final class OperatorModes {
     }
 
     /**
-     * Forgets {@code name}'s runs, its exhausted marker and its settle, audited. Waits for the group lock, so that it never
+     * Forgets {@code name}'s runs, its exhausted marker, its settle and its heal history, audited. Waits for the group lock, so that it never
      * races a running command. Only a local operator may (ERR denied on a socket).
      */
     @SuppressWarnings("try") // the group lock is held, unreferenced, for as long as the reset takes
@@ -121,9 +121,11 @@ final class OperatorModes {
         try (GroupLock lock = GroupLock.acquire(config.stateDir(), command.group())) {
             boolean was = new BudgetLedger(config.stateDir()).reset(name);
             boolean settling = new Settle(config.stateDir()).reset(name);
+            boolean healed = new HealHistory(config.stateDir()).reset(name);
             reply = new Reply(Reply.Reason.NONE, "OK reset " + name);
             detail = (was ? "budget was exhausted; runs forgotten" : "budget was not exhausted; runs forgotten")
-                    + (settling ? "; last good run forgotten, the next request runs" : "");
+                    + (settling ? "; last good run forgotten, the next request runs" : "")
+                    + (healed ? "; heal history forgotten (no longer flapping)" : "");
         } catch (StateException e) {
             reply = Reply.error(Reply.Reason.STATE, name);
             detail = e.getMessage();

@@ -4,8 +4,8 @@ import java.util.List;
 
 /**
  * The one line the client gets. Grammar (README.md): {@code OK <command> exit=0 <seconds>s},
- * {@code OK <command> settling <seconds>s}, {@code OK pong},
- * {@code OK pong budget-exhausted=<name>[,<name>...]}, {@code OK commands <name>...},
+ * {@code OK <command> settling <seconds>s}, {@code OK pong[ heals=...][ flapping=...][ budget-exhausted=...]}
+ * (see {@link #pong}), {@code OK commands <name>...},
  * {@code ERR <reason> [<command>] [<detail>]}. Only a line starting {@code OK } means success.
  */
 record Reply(Reason reason, String line) {
@@ -46,9 +46,36 @@ record Reply(Reason reason, String line) {
         return new Reply(Reason.SETTLING, "OK " + command + " settling " + seconds(secondsLeft));
     }
 
-    static Reply pong(List<String> exhausted) {
-        return new Reply(Reason.NONE,
-                exhausted.isEmpty() ? "OK pong" : "OK pong budget-exhausted=" + String.join(",", exhausted));
+    /**
+     * {@code OK pong}, then a field for each thing to report, in this order, each left out when empty, so
+     * that a listener with nothing to report answers exactly {@code OK pong} and one with only exhausted budgets
+     * {@code OK pong budget-exhausted=a,b}, as before heals were reported:
+     * <ul>
+     *   <li>{@code heals=<name>:<trigger>=<n>[:<trigger>=<n>...][,<name>:...]}: the commands that ran within
+     *       the last hour, with the runs per trigger (watch, local, remote; none of 0), e.g.
+     *       {@code heals=foo-restart:watch=2:remote=1};
+     *   <li>{@code flapping=<name>[,<name>...]}: more runs than their {@code flap} allows in its window;
+     *   <li>{@code budget-exhausted=<name>[,<name>...]}.
+     * </ul>
+     */
+    static Reply pong(List<HealHistory.Recent> recent, List<String> exhausted) {
+        StringBuilder heals = new StringBuilder();
+        StringBuilder flapping = new StringBuilder();
+        for (HealHistory.Recent command : recent) {
+            if (command.total() > 0) {
+                heals.append(heals.length() == 0 ? " heals=" : ",").append(command.command());
+                for (HealHistory.Trigger trigger : HealHistory.Trigger.values()) {
+                    if (command.heals(trigger) > 0) {
+                        heals.append(':').append(trigger.word).append('=').append(command.heals(trigger));
+                    }
+                }
+            }
+            if (command.flapping()) {
+                flapping.append(flapping.length() == 0 ? " flapping=" : ",").append(command.command());
+            }
+        }
+        String budgets = exhausted.isEmpty() ? "" : " budget-exhausted=" + String.join(",", exhausted);
+        return new Reply(Reason.NONE, "OK pong" + heals + flapping + budgets);
     }
 
     static Reply commands(List<String> names) {

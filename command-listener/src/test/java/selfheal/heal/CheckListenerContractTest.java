@@ -73,18 +73,54 @@ class CheckListenerContractTest {
     }
 
     @Test
-    void exhaustedBudgetsAreAWarningThatNamesEachAndTheReset() throws Exception {
+    void exhaustedBudgetsAreCriticalNamingEachAndTheReset() throws Exception {
         fx.command("bar-restart", "record.sh", fx.marker.toString());
         fx.set("command.foo-restart.budget", "1/1h").set("command.bar-restart.budget", "1/1h");
         for (String name : new String[] {"foo-restart", "bar-restart"}) {
             assertTrue(fx.serve(name + "\n").startsWith("OK " + name + " "));
             assertEquals("ERR budget-exhausted " + name + " 1/1h\n", fx.serve(name + "\n"));
         }
-        assertEquals("OK pong budget-exhausted=bar-restart,foo-restart\n", fx.serve("ping\n"));
+        assertEquals("OK pong heals=bar-restart:remote=1,foo-restart:remote=1"
+                + " budget-exhausted=bar-restart,foo-restart\n", fx.serve("ping\n"));
 
         String out = check();
-        assertTrue(out.startsWith("1 LISTENER WARNING - restart budget exhausted for bar-restart, foo-restart"
-                + " (command-listener --reset NAME on 127.0.0.1) in "), out);
+        assertTrue(out.startsWith("2 LISTENER CRITICAL - restart budget exhausted for bar-restart, foo-restart"
+                + " (command-listener --reset NAME on 127.0.0.1), pong from " + where() + " in "), out);
+        assertTrue(out.contains(" s, bar-restart: 1 heal in 1h (remote 1), foo-restart: 1 heal in 1h (remote 1) |"),
+                out);
+    }
+
+    /** A run of the local watch, in-process, as {@code command-listener --watch} asks for it. */
+    private void watchHeals(String name) throws ConfigException {
+        Handled handled = new HealPath(Clock.systemUTC()).handle(Peer.inProcess("watch"),
+                name.getBytes(StandardCharsets.US_ASCII), ListenerConfig.load(fx.config));
+        assertTrue(handled.reply().line().startsWith("OK " + name + " exit=0 "), handled.reply().line());
+    }
+
+    @Test
+    void everyHealOfTheLastHourIsInThePerfdataPerCommandAndTrigger() throws Exception {
+        watchHeals("foo-restart");
+        watchHeals("foo-restart");
+        assertTrue(fx.serve("foo-restart\n").startsWith("OK foo-restart exit=0 "));
+
+        String out = check();
+        assertTrue(out.startsWith("0 LISTENER OK - pong from " + where() + " in "), out);
+        assertTrue(out.contains(" s, foo-restart: 3 heals in 1h (watch 2, remote 1) | 'time'="), out);
+        assertTrue(out.endsWith("s;;;0 'foo-restart_watch'=2;;;0 'foo-restart_local'=0;;;0"
+                + " 'foo-restart_remote'=1;;;0\n"), out);
+    }
+
+    @Test
+    void aCommandHealedMoreOftenThanItsFlapAllowsIsAWarningNamingIt() throws Exception {
+        fx.set("command.foo-restart.flap", "2/1h");
+        watchHeals("foo-restart");
+        watchHeals("foo-restart");
+        assertTrue(check().startsWith("0 LISTENER OK - "));
+        assertTrue(fx.serve("foo-restart\n").startsWith("OK foo-restart exit=0 "));
+
+        String out = check();
+        assertTrue(out.startsWith("1 LISTENER WARNING - foo-restart flapping: 3 heals in 1h (watch 2, remote 1),"
+                + " pong from " + where() + " in "), out);
     }
 
     @Test

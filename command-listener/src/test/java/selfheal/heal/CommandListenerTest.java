@@ -253,7 +253,7 @@ class CommandListenerTest {
         clock.advance(Duration.ofMinutes(1));
         assertTrue(request(clock, "foo-restart").startsWith("OK "));
         assertEquals("ERR budget-exhausted foo-restart 2/15m\n", request(clock, "foo-restart"));
-        assertEquals("OK pong budget-exhausted=foo-restart\n", request(clock, "ping"));
+        assertEquals("OK pong heals=foo-restart:remote=2 budget-exhausted=foo-restart\n", request(clock, "ping"));
         clock.advance(Duration.ofHours(2));
         assertEquals("ERR budget-exhausted foo-restart 2/15m\n", request(clock, "foo-restart"));
         assertEquals(4, fx.runs().size(), "only the two granted runs ran");
@@ -271,7 +271,7 @@ class CommandListenerTest {
         assertTrue(request(clock, "foo-restart").startsWith("OK "));
         clock.advance(Duration.ofMinutes(11));
         assertTrue(request(clock, "foo-restart").startsWith("OK "));
-        assertEquals("OK pong\n", request(clock, "ping"));
+        assertEquals("OK pong heals=foo-restart:remote=2\n", request(clock, "ping"));
     }
 
     @Test

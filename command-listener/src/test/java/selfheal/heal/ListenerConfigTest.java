@@ -113,10 +113,10 @@ class ListenerConfigTest {
         assertEquals(List.of(
                 "command.bar.timeout: there is no command.bar = <script> for it",
                 "command.foo-restart.colour: unknown attribute 'colour' (known: args, timeout, settle, budget,"
-                        + " group, dir, accepts)",
+                        + " flap, group, dir, accepts)",
                 "logfile: unknown key (known: allow, allow.any, state.dir, audit.log, read.timeout,"
                         + " resident.idle, resident.connections, resident.per-source, trusted.owner, handler.timeout,"
-                        + " command.<name>[.args|.timeout|.settle|.budget|.group|.dir|.accepts],"
+                        + " command.<name>[.args|.timeout|.settle|.budget|.flap|.group|.dir|.accepts],"
                         + " watch.<name>.url|.args|.heal|.interval|.after|.grace)",
                 "allow: 'example.org' is not an IPv4 or IPv6 address",
                 "allow: prefix length /33 is out of 0..32",

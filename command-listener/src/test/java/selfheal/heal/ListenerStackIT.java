@@ -116,12 +116,20 @@ abstract class ListenerStackIT {
         }
     }
 
+    /**
+     * A ping reply without the heals and flapping it reports: the suite shares one stack, so what ran before a
+     * test depends on their order.
+     */
+    static String withoutHeals(String reply) {
+        return reply.replaceAll(" (heals|flapping)=\\S+", "");
+    }
+
     // ---- the suite (issue 3, Tests) ------------------------------------------------------------------
 
     @Test
     void pingAnswersPongAndNothingElse() throws Exception {
-        assertEquals("OK pong\n", exchange("ping\n"));
-        assertEquals("OK pong\n", nc("ping\n"));
+        assertEquals("OK pong\n", withoutHeals(exchange("ping\n")));
+        assertEquals("OK pong\n", withoutHeals(nc("ping\n")));
     }
 
     @Test
@@ -150,8 +158,8 @@ abstract class ListenerStackIT {
     @Test
     void aNewlineEndsTheRequestSoTheSecondLineNeverRuns() throws Exception {
         int before = lines(restarts);
-        assertEquals("OK pong\n", nc("ping\nfoo-stop\n"));
-        assertEquals("OK pong\n", exchange("ping\nfoo-stop\n"));
+        assertEquals("OK pong\n", withoutHeals(nc("ping\nfoo-stop\n")));
+        assertEquals("OK pong\n", withoutHeals(exchange("ping\nfoo-stop\n")));
         assertEquals(before, lines(restarts));
     }
 
@@ -246,12 +254,14 @@ abstract class ListenerStackIT {
             assertTrue(exchange("bar-restart\n").startsWith("OK bar-restart exit=0 "));
             assertTrue(nc("bar-restart\n").startsWith("OK bar-restart exit=0 "));
             assertEquals("ERR budget-exhausted bar-restart 2/1h\n", exchange("bar-restart\n"));
-            assertEquals("OK pong budget-exhausted=bar-restart\n", nc("ping\n"));
+            String pong = nc("ping\n");
+            assertEquals("OK pong budget-exhausted=bar-restart\n", withoutHeals(pong));
+            assertTrue(pong.startsWith("OK pong heals=bar-restart:remote=2"), "both runs reported: " + pong);
             assertEquals(4, lines(budgeted), "two runs of two lines each");
         } finally {
             assertTrue(operator("--config", config.toString(), "--reset", "bar-restart").startsWith("OK reset"));
         }
-        assertEquals("OK pong\n", exchange("ping\n"));
+        assertEquals("OK pong\n", withoutHeals(exchange("ping\n")));
     }
 
     @Test

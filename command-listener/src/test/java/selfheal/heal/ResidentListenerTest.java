@@ -65,7 +65,7 @@ class ResidentListenerTest {
         assertEquals("OK pong\n", exchange("ping\n"));
         assertTrue(exchange("foo-restart\n").startsWith("OK foo-restart exit=0 "));
         assertEquals("ERR unknown-command\n", exchange("bar-restart\n"));
-        assertEquals("OK pong\n", exchange("ping\n"));
+        assertEquals("OK pong heals=foo-restart:remote=1\n", exchange("ping\n"));
         assertEquals(2, fx.runs().size());
         List<String> audit = fx.outcomes();
         assertEquals(4, audit.size(), audit.toString());

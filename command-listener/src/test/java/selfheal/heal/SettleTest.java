@@ -126,7 +126,7 @@ class SettleTest {
         assertTrue(ask("foo-restart").startsWith("OK foo-restart exit=0 "));
         String reset = fx.operator("--config", fx.config.toString(), "--reset", "foo-restart");
         assertTrue(reset.startsWith("OK reset foo-restart (budget was not exhausted; runs forgotten; last good"
-                + " run forgotten, the next request runs)"), reset);
+                + " run forgotten, the next request runs; heal history forgotten (no longer flapping))"), reset);
         assertTrue(ask("foo-restart").startsWith("OK foo-restart exit=0 "));
     }
 

@@ -11,7 +11,7 @@ import org.junit.jupiter.api.Test;
 /**
  * Scenario 3: a worker that cannot start. Each heal fails, the listener's budget runs out and it refuses
  * further restarts; the handler stops asking once the service is HARD; Nagios shows the worker CRITICAL
- * and the listener WARNING (budget exhausted) until an operator steps in.
+ * and the listener CRITICAL (budget exhausted) until an operator steps in.
  */
 class BudgetIT {
     private static final Duration LIMIT = Duration.ofSeconds(60);
@@ -30,9 +30,12 @@ class BudgetIT {
                     () -> stack.requests("foo-restart").stream()
                             .anyMatch(l -> l.contains("reply=\"ERR budget-exhausted foo-restart 2/15m\"")),
                     stack::diagnostics);
-            stack.awaitService(PrivateStack.LISTENER, ServiceStatus.WARNING, true, LIMIT);
-            assertTrue(stack.service(PrivateStack.LISTENER).output().contains("foo-restart"),
+            stack.awaitService(PrivateStack.LISTENER, ServiceStatus.CRITICAL, true, LIMIT);
+            assertTrue(stack.service(PrivateStack.LISTENER).output().startsWith("LISTENER CRITICAL - restart budget"
+                    + " exhausted for foo-restart (command-listener --reset NAME on "),
                     "check_listener should name the exhausted command: " + stack.service(PrivateStack.LISTENER));
+            assertTrue(stack.service(PrivateStack.LISTENER).output().contains("foo-restart: 2 heals in 1h (remote 2)"),
+                    "and the two heals that failed: " + stack.service(PrivateStack.LISTENER));
 
             List<String> failed = stack.requests("foo-restart").stream()
                     .filter(l -> l.contains("reply=\"ERR failed foo-restart exit=1")).toList();

@@ -1,11 +1,13 @@
 package selfheal.check.listener;
 
 import java.io.PrintStream;
+import java.util.ArrayList;
 import java.util.List;
 import org.apache.commons.cli.CommandLine;
 import org.apache.commons.cli.Option;
 import org.apache.commons.cli.Options;
 import selfheal.plugin.CheckResult;
+import selfheal.plugin.PerfData;
 import selfheal.plugin.Plugin;
 import selfheal.plugin.Seconds;
 import selfheal.plugin.StandardArgs;
@@ -14,9 +16,10 @@ import selfheal.plugin.SubCheck;
 import selfheal.plugin.Thresholds;
 
 /**
- * check_listener: the Nagios plugin that asks a command-listener for {@code ping}. OK on {@code OK pong},
- * WARNING while a command's restart budget is exhausted, CRITICAL when the listener is unreachable,
- * silent, or answers anything else.
+ * check_listener: the Nagios plugin that asks a command-listener for {@code ping} and judges the reply
+ * ({@link PingReply}): OK on {@code OK pong}, WARNING while a command is flapping, CRITICAL while a restart
+ * budget is exhausted and when the listener is unreachable, silent, or answers anything else. Each command's
+ * heals of the last hour, per trigger, go to perfdata.
  */
 public final class CheckListener {
 
@@ -53,9 +56,14 @@ public final class CheckListener {
         }
         double seconds = Seconds.forPerfData(exchange.elapsed().toNanos() / 1e9);
         PingReply reply = exchange.reply();
+        List<PerfData> heals = new ArrayList<>();
+        for (PingReply.Heals command : reply.heals()) {
+            heals.addAll(command.perfData());
+        }
         return new CheckResult(SERVICE, List.of(
-                SubCheck.of(reply.status(), reply.summary(where) + " in " + Seconds.text(seconds)),
+                SubCheck.of(reply.status(), reply.summary(where, "in " + Seconds.text(seconds))),
                 // the response time decides the state and goes to perfdata; the summary already says it
-                new SubCheck(time.evaluate(seconds), "", List.of(), List.of(Seconds.perfData(seconds, time)))));
+                new SubCheck(time.evaluate(seconds), "", List.of(), List.of(Seconds.perfData(seconds, time))),
+                new SubCheck(Status.OK, "", List.of(), heals)));
     }
 }

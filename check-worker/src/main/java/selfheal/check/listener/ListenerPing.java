@@ -18,8 +18,8 @@ import selfheal.plugin.Deadline;
  */
 final class ListenerPing {
 
-    /** A reply longer than this is not one of ours. */
-    static final int MAX_LINE = 512;
+    /** A reply longer than this is not one of ours (a ping's heals take about 50 bytes a command). */
+    static final int MAX_LINE = 8192;
 
     /** The reply, and how long the exchange took. */
     record Exchange(PingReply reply, Duration elapsed) {
@@ -68,7 +68,7 @@ final class ListenerPing {
         socket.getOutputStream().write("ping\n".getBytes(StandardCharsets.US_ASCII));
         socket.getOutputStream().flush();
         String line = readLine(socket, deadline);
-        return new Exchange(new PingReply(line), Duration.ofNanos(System.nanoTime() - start));
+        return new Exchange(PingReply.parse(line), Duration.ofNanos(System.nanoTime() - start));
     }
 
     private static String readLine(Socket socket, Deadline deadline) throws IOException {

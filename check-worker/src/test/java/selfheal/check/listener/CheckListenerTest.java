@@ -88,14 +88,37 @@ class CheckListenerTest {
         OK pong\\n                                    # 0 # LISTENER OK - pong from 127.0.0.1:PORT in T s | 'time'=Ts;;;0
         OK pong\\r\\n                                 # 0 # LISTENER OK - pong from 127.0.0.1:PORT in T s | 'time'=Ts;;;0
         OK pong                                      # 0 # LISTENER OK - pong from 127.0.0.1:PORT in T s | 'time'=Ts;;;0
-        OK pong budget-exhausted=foo-restart\\n       # 1 # LISTENER WARNING - restart budget exhausted for foo-restart (command-listener --reset NAME on 127.0.0.1) in T s | 'time'=Ts;;;0
-        OK pong budget-exhausted=a-restart,b-stop\\n  # 1 # LISTENER WARNING - restart budget exhausted for a-restart, b-stop (command-listener --reset NAME on 127.0.0.1) in T s | 'time'=Ts;;;0
+        OK pong budget-exhausted=foo-restart\\n       # 2 # LISTENER CRITICAL - restart budget exhausted for foo-restart (command-listener --reset NAME on 127.0.0.1), pong from 127.0.0.1:PORT in T s | 'time'=Ts;;;0
+        OK pong budget-exhausted=a-restart,b-stop\\n  # 2 # LISTENER CRITICAL - restart budget exhausted for a-restart, b-stop (command-listener --reset NAME on 127.0.0.1), pong from 127.0.0.1:PORT in T s | 'time'=Ts;;;0
+        OK pong heals=foo-restart:watch=2\\n           # 0 # LISTENER OK - pong from 127.0.0.1:PORT in T s, foo-restart: 2 heals in 1h (watch 2) | 'time'=Ts;;;0 'foo-restart_watch'=2;;;0 'foo-restart_local'=0;;;0 'foo-restart_remote'=0;;;0
+        OK pong heals=a:local=1,b:watch=1:remote=2\\n  # 0 # LISTENER OK - pong from 127.0.0.1:PORT in T s, a: 1 heal in 1h (local 1), b: 3 heals in 1h (watch 1, remote 2) | 'time'=Ts;;;0 'a_watch'=0;;;0 'a_local'=1;;;0 'a_remote'=0;;;0 'b_watch'=1;;;0 'b_local'=0;;;0 'b_remote'=2;;;0
+        OK pong heals=foo-restart:watch=3:remote=1 flapping=foo-restart\\n # 1 # LISTENER WARNING - foo-restart flapping: 4 heals in 1h (watch 3, remote 1), pong from 127.0.0.1:PORT in T s | 'time'=Ts;;;0 'foo-restart_watch'=3;;;0 'foo-restart_local'=0;;;0 'foo-restart_remote'=1;;;0
+        OK pong heals=a:watch=1,b:remote=4 flapping=b\\n # 1 # LISTENER WARNING - b flapping: 4 heals in 1h (remote 4), pong from 127.0.0.1:PORT in T s, a: 1 heal in 1h (watch 1) | 'time'=Ts;;;0 'a_watch'=1;;;0 'a_local'=0;;;0 'a_remote'=0;;;0 'b_watch'=0;;;0 'b_local'=0;;;0 'b_remote'=4;;;0
+        OK pong flapping=foo-restart\\n                # 1 # LISTENER WARNING - foo-restart flapping, pong from 127.0.0.1:PORT in T s | 'time'=Ts;;;0
+        OK pong heals=b:remote=2 flapping=a budget-exhausted=b\\n # 2 # LISTENER CRITICAL - restart budget exhausted for b (command-listener --reset NAME on 127.0.0.1), a flapping, pong from 127.0.0.1:PORT in T s, b: 2 heals in 1h (remote 2) | 'time'=Ts;;;0 'b_watch'=0;;;0 'b_local'=0;;;0 'b_remote'=2;;;0
+        OK pong heals=a:sched=1 newer=x,y\\n         # 0 # LISTENER OK - pong from 127.0.0.1:PORT in T s, a: 1 heal in 1h (sched 1) | 'time'=Ts;;;0 'a_watch'=0;;;0 'a_local'=0;;;0 'a_remote'=0;;;0 'a_sched'=1;;;0
         ''                                           # 2 # LISTENER CRITICAL - empty reply from 127.0.0.1:PORT (refused by xinetd only_from or the listener's allow list?) in T s | 'time'=Ts;;;0
         ERR denied\\n                                 # 2 # LISTENER CRITICAL - unexpected reply from 127.0.0.1:PORT: 'ERR denied' in T s | 'time'=Ts;;;0
         OK pongpong\\n                                # 2 # LISTENER CRITICAL - unexpected reply from 127.0.0.1:PORT: 'OK pongpong' in T s | 'time'=Ts;;;0
         OK pong budget-exhausted=\\n                  # 2 # LISTENER CRITICAL - unexpected reply from 127.0.0.1:PORT: 'OK pong budget-exhausted=' in T s | 'time'=Ts;;;0
         OK pong budget-exhausted=a,\\n                # 2 # LISTENER CRITICAL - unexpected reply from 127.0.0.1:PORT: 'OK pong budget-exhausted=a,' in T s | 'time'=Ts;;;0
         OK pong budget-exhausted=a b\\n               # 2 # LISTENER CRITICAL - unexpected reply from 127.0.0.1:PORT: 'OK pong budget-exhausted=a b' in T s | 'time'=Ts;;;0
+        OK pong heals=\\n                            # 2 # LISTENER CRITICAL - unexpected reply from 127.0.0.1:PORT: 'OK pong heals=' in T s | 'time'=Ts;;;0
+        OK pong heals=a\\n                           # 2 # LISTENER CRITICAL - unexpected reply from 127.0.0.1:PORT: 'OK pong heals=a' in T s | 'time'=Ts;;;0
+        OK pong heals=a:\\n                          # 2 # LISTENER CRITICAL - unexpected reply from 127.0.0.1:PORT: 'OK pong heals=a:' in T s | 'time'=Ts;;;0
+        OK pong heals=a:watch=0\\n                   # 2 # LISTENER CRITICAL - unexpected reply from 127.0.0.1:PORT: 'OK pong heals=a:watch=0' in T s | 'time'=Ts;;;0
+        OK pong heals=a:watch=01\\n                  # 2 # LISTENER CRITICAL - unexpected reply from 127.0.0.1:PORT: 'OK pong heals=a:watch=01' in T s | 'time'=Ts;;;0
+        OK pong heals=a:watch=x\\n                   # 2 # LISTENER CRITICAL - unexpected reply from 127.0.0.1:PORT: 'OK pong heals=a:watch=x' in T s | 'time'=Ts;;;0
+        OK pong heals=a:Watch=1\\n                   # 2 # LISTENER CRITICAL - unexpected reply from 127.0.0.1:PORT: 'OK pong heals=a:Watch=1' in T s | 'time'=Ts;;;0
+        OK pong heals=a:watch=1,\\n                  # 2 # LISTENER CRITICAL - unexpected reply from 127.0.0.1:PORT: 'OK pong heals=a:watch=1,' in T s | 'time'=Ts;;;0
+        OK pong heals=a:watch=1 heals=b:watch=1\\n   # 2 # LISTENER CRITICAL - unexpected reply from 127.0.0.1:PORT: 'OK pong heals=a:watch=1 heals=b:watch=1' in T s | 'time'=Ts;;;0
+        OK pong flapping=a flapping=b\\n             # 2 # LISTENER CRITICAL - unexpected reply from 127.0.0.1:PORT: 'OK pong flapping=a flapping=b' in T s | 'time'=Ts;;;0
+        OK pong flapping=a,\\n                       # 2 # LISTENER CRITICAL - unexpected reply from 127.0.0.1:PORT: 'OK pong flapping=a,' in T s | 'time'=Ts;;;0
+        OK pong  flapping=a\\n                       # 2 # LISTENER CRITICAL - unexpected reply from 127.0.0.1:PORT: 'OK pong  flapping=a' in T s | 'time'=Ts;;;0
+        OK pong flapping=a \\n                       # 2 # LISTENER CRITICAL - unexpected reply from 127.0.0.1:PORT: 'OK pong flapping=a ' in T s | 'time'=Ts;;;0
+        OK pong =a\\n                                # 2 # LISTENER CRITICAL - unexpected reply from 127.0.0.1:PORT: 'OK pong =a' in T s | 'time'=Ts;;;0
+        OK pong Heals=a:watch=1\\n                   # 2 # LISTENER CRITICAL - unexpected reply from 127.0.0.1:PORT: 'OK pong Heals=a:watch=1' in T s | 'time'=Ts;;;0
+        OK pong heals=a;b:watch=1\\n                 # 2 # LISTENER CRITICAL - unexpected reply from 127.0.0.1:PORT: 'OK pong heals=a;b:watch=1' in T s | 'time'=Ts;;;0
         A\u0000\u00ff|x\\n                            # 2 # LISTENER CRITICAL - unexpected reply from 127.0.0.1:PORT: 'A\\x00\\xff\\x7cx' in T s | 'time'=Ts;;;0
         """)
     void eachReplyGivesItsState(String reply, int code, String firstLine) throws IOException {
@@ -131,7 +154,7 @@ class CheckListenerTest {
 
     @Test
     void anOverlongReplyIsCritical() throws IOException {
-        int port = listen(reply("OK pong" + "x".repeat(5_000) + "\n"));
+        int port = listen(reply("OK pong" + "x".repeat(10_000) + "\n"));
         Run r = run("-p", String.valueOf(port));
         assertTrue(r.firstLine().startsWith("LISTENER CRITICAL - unexpected reply from 127.0.0.1:" + port + ": 'OK pongxxx"), r.firstLine());
         assertEquals(2, r.code());
