@@ -343,7 +343,7 @@ define service {
         before = _read(self.watch_log).count("foo: watching http")
         self.watch = subprocess.Popen([self.listener, "--watch", "--config", self.config],
                                       stdin=subprocess.DEVNULL, stdout=open(self.watch_log, "a"),
-                                      stderr=subprocess.STDOUT)
+                                      stderr=subprocess.STDOUT, preexec_fn=hangup_default)
         wait_for(60, "the watch to start",
                  lambda: _read(self.watch_log).count("foo: watching http") > before or self.watch.poll() is not None)
         if self.watch.poll() is not None:
@@ -472,6 +472,12 @@ define service {
                 key, _, value = line.strip().partition("=")
                 block[key] = value
         return blocks
+
+
+def hangup_default():
+    """SIGHUP back to its default in a child: a JVM started with SIGHUP ignored (under nohup, say) keeps it
+    ignored, and the watch would never reload."""
+    signal.signal(signal.SIGHUP, signal.SIG_DFL)
 
 
 def _read(path):
