@@ -488,10 +488,21 @@ def _read(path):
         return ""
 
 
+def _ancestors():
+    """This process and its parents: the shell or timeout that started it names the directory too."""
+    pids, pid = set(), os.getpid()
+    while pid > 1:
+        pids.add(pid)
+        with open("/proc/%d/stat" % pid) as f:
+            pid = int(f.read().rsplit(")", 1)[1].split()[1])
+    return pids
+
+
 def _pids_naming(text):
-    pids = []
+    """Processes whose command line names text, but not this process nor those that started it."""
+    pids, ours = [], _ancestors()
     for entry in os.listdir("/proc"):
-        if entry.isdigit() and int(entry) != os.getpid():
+        if entry.isdigit() and int(entry) not in ours:
             try:
                 with open("/proc/%s/cmdline" % entry, "rb") as f:
                     if text.encode() in f.read():
