@@ -90,6 +90,9 @@ class WatchIT {
         assertEquals(pid, host.fooPid(), host.diagnostics());
         assertEquals(0, host.restarts("watch"), host.diagnostics());
         assertTrue(!host.log().contains("CRITICAL 1/"), host.diagnostics());
+        // and the watch was reading all along: a crash is CRITICAL for either and healed
+        host.killFoo();
+        healed(pid, Duration.ofSeconds(20), "a crash, to show the watch was reading");
     }
 
     @Test
