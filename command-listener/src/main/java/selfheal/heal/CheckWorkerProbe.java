@@ -5,6 +5,8 @@ import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.InstantSource;
+import java.util.ArrayList;
+import java.util.List;
 import selfheal.check.worker.CheckWorker;
 
 /**
@@ -27,8 +29,15 @@ final class CheckWorkerProbe implements WorkerWatch.Probe {
                 perfdata < 0 ? line : line.substring(0, perfdata));
     }
 
-    /** Null when the watch's check_worker options are valid, else check_worker's usage message. */
-    static String problem(WatchSpec spec) {
-        return CheckWorker.usageProblem(spec.checkArgs());
+    /** One line per watch whose check_worker options check_worker would refuse, naming the key. */
+    static List<String> problems(ListenerConfig config) {
+        List<String> problems = new ArrayList<>();
+        for (WatchSpec spec : config.watches().values()) {
+            String problem = CheckWorker.usageProblem(spec.checkArgs());
+            if (problem != null) {
+                problems.add("watch." + spec.name() + ".args: check_worker would refuse it: " + problem);
+            }
+        }
+        return problems;
     }
 }

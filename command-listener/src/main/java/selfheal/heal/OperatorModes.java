@@ -42,12 +42,8 @@ final class OperatorModes {
             if (audit != null) {
                 missing.add("ERROR " + file + ": audit.log: directory " + audit);
             }
-            for (WatchSpec spec : config.watches().values()) {
-                String problem = CheckWorkerProbe.problem(spec);
-                if (problem != null) {
-                    missing.add("ERROR " + file + ": watch." + spec.name() + ".args: check_worker would refuse it: "
-                            + problem);
-                }
+            for (String problem : CheckWorkerProbe.problems(config)) {
+                missing.add("ERROR " + file + ": " + problem);
             }
             if (!missing.isEmpty()) {
                 return CommandListener.print(out, String.join("\n", missing), 1);

@@ -57,11 +57,9 @@ final class Watch {
 
     /** SIGHUP: the new configuration if it is valid, else the old one stays, and says why. */
     synchronized void reload() {
-        ListenerConfig old = config;
-        List<String> problems = load();
+        List<String> problems = load(); // replaces the configuration only when it is valid
         if (!problems.isEmpty()) {
             problems.forEach(p -> line("reload refused, the running configuration stays: " + p));
-            config = old;
             return;
         }
         line("reloaded " + file + ": " + config.watches().size() + " workers watched");
@@ -71,13 +69,7 @@ final class Watch {
     private List<String> load() {
         try {
             ListenerConfig loaded = ListenerConfig.load(file);
-            List<String> problems = new ArrayList<>();
-            for (WatchSpec spec : loaded.watches().values()) {
-                String problem = CheckWorkerProbe.problem(spec);
-                if (problem != null) {
-                    problems.add("watch." + spec.name() + ".args: check_worker would refuse it: " + problem);
-                }
-            }
+            List<String> problems = CheckWorkerProbe.problems(loaded);
             if (problems.isEmpty()) {
                 config = loaded;
             }
