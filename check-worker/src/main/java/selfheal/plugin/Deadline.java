@@ -4,6 +4,7 @@ import java.io.IOException;
 import java.net.Socket;
 import java.net.SocketTimeoutException;
 import java.time.Duration;
+import java.util.concurrent.Executor;
 
 /**
  * The one deadline a check's exchange with its server runs against: {@code -t} from the moment it starts.
@@ -50,27 +51,40 @@ public final class Deadline {
     }
 
     /**
-     * Runs {@code task} on {@code socket} in a daemon thread (a plain Thread and join: far fewer classes than an
-     * executor) and waits for it no longer than the deadline. When the deadline passes first, the socket is
-     * closed, which ends a blocked connect or read; a thread still in a name lookup ends by itself later.
+     * Runs {@code task} on {@code socket} in a daemon thread of its own (a plain Thread: far fewer classes than
+     * an executor, for a plugin's one check) and waits for it no longer than the deadline. When the deadline
+     * passes first, the socket is closed, which ends a blocked connect or read; a thread still in a name lookup
+     * ends by itself later.
      *
      * @throws SocketTimeoutException when the deadline passed (or the wait was interrupted) first
      * @throws Exception what the task threw
      */
     public <T> T run(String name, Socket socket, Task<T> task) throws Exception {
-        Runner<T> runner = new Runner<>(name, socket, task);
-        runner.start();
+        return run(null, name, socket, task);
+    }
+
+    /**
+     * As {@link #run(String, Socket, Task)}, on one of {@code threads} when it is not null: a resident program
+     * that checks every second reuses its threads rather than paying for a new one each time.
+     */
+    public <T> T run(Executor threads, String name, Socket socket, Task<T> task) throws Exception {
+        Runner<T> runner = new Runner<>(socket, task);
+        if (threads == null) {
+            Thread thread = new Thread(runner, name);
+            thread.setDaemon(true);
+            thread.start();
+        } else {
+            threads.execute(runner);
+        }
+        boolean done;
         try {
-            long left;
-            while (runner.isAlive() && (left = end - System.nanoTime()) > 0) {
-                runner.join(Math.max(1, left / 1_000_000));
-            }
+            done = runner.await(end);
         } catch (InterruptedException e) {
             close(socket);
             Thread.currentThread().interrupt();
             throw new SocketTimeoutException("interrupted");
         }
-        if (runner.isAlive()) {
+        if (!done) {
             close(socket);
             throw new SocketTimeoutException("deadline passed");
         }
@@ -83,28 +97,44 @@ public final class Deadline {
         return runner.result;
     }
 
-    private final class Runner<T> extends Thread {
+    private final class Runner<T> implements Runnable {
         private final Socket socket;
         private final Task<T> task;
+        private boolean done;
         T result;
         Throwable failure;
 
-        Runner(String name, Socket socket, Task<T> task) {
-            super(name);
-            setDaemon(true);
+        Runner(Socket socket, Task<T> task) {
             this.socket = socket;
             this.task = task;
         }
 
         @Override
         public void run() {
+            T value = null;
+            Throwable thrown = null;
             try {
-                result = task.run(socket, Deadline.this);
+                value = task.run(socket, Deadline.this);
             } catch (Throwable t) {
-                failure = t;
+                thrown = t;
             } finally {
                 close(socket);
             }
+            synchronized (this) {
+                result = value;
+                failure = thrown;
+                done = true;
+                notifyAll();
+            }
+        }
+
+        /** Whether the task ended before {@code end} (System.nanoTime). */
+        synchronized boolean await(long end) throws InterruptedException {
+            long left;
+            while (!done && (left = end - System.nanoTime()) > 0) {
+                wait(Math.max(1, left / 1_000_000));
+            }
+            return done;
         }
     }
 

@@ -51,27 +51,48 @@ public final class Plugin {
         Runtime.getRuntime().halt(status);
     }
 
+    /** One evaluation, already parsed, for {@link #guard}. */
+    @FunctionalInterface
+    public interface Evaluation {
+        CheckResult run() throws Exception;
+    }
+
     public int run(String[] args, PrintStream out, Check check) {
-        CheckResult result;
-        try {
-            CommandLine cmd = parse(args);
-            if (cmd.hasOption("h")) {
-                printHelp(out);
-                return Status.UNKNOWN.exitCode();
+        boolean[] answered = {false}; // --help or --version: printed already, no result line
+        CheckResult result = guard(new Evaluation() {
+            @Override
+            public CheckResult run() throws Exception {
+                CommandLine cmd = parse(args);
+                if (cmd.hasOption("h")) {
+                    printHelp(out);
+                    answered[0] = true;
+                    return null;
+                }
+                if (cmd.hasOption("V")) {
+                    out.println(name + " " + version());
+                    answered[0] = true;
+                    return null;
+                }
+                return check.run(cmd);
             }
-            if (cmd.hasOption("V")) {
-                out.println(name + " " + version());
-                return Status.UNKNOWN.exitCode();
-            }
-            result = check.run(cmd);
-        } catch (UsageException e) {
-            result = CheckResult.of(service, Status.UNKNOWN, "usage: " + e.getMessage() + " (see " + name + " --help)");
-        } catch (Exception | LinkageError | StackOverflowError | OutOfMemoryError e) {
-            result = CheckResult.of(service, Status.UNKNOWN, "internal error: " + describe(e));
+        });
+        if (answered[0]) {
+            return Status.UNKNOWN.exitCode();
         }
         out.print(result.render());
         out.flush();
         return result.status().exitCode();
+    }
+
+    /** What {@code evaluation} comes to, a usage error or any unexpected exception being a one-line UNKNOWN. */
+    public CheckResult guard(Evaluation evaluation) {
+        try {
+            return evaluation.run();
+        } catch (UsageException e) {
+            return CheckResult.of(service, Status.UNKNOWN, "usage: " + e.getMessage() + " (see " + name + " --help)");
+        } catch (Exception | LinkageError | StackOverflowError | OutOfMemoryError e) {
+            return CheckResult.of(service, Status.UNKNOWN, "internal error: " + describe(e));
+        }
     }
 
     /** The command line parsed against this plugin's options, or what is wrong with it. */

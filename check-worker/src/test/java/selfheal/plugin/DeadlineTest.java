@@ -8,6 +8,8 @@ import java.io.IOException;
 import java.net.Socket;
 import java.net.SocketTimeoutException;
 import java.time.Duration;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
 import org.junit.jupiter.api.Test;
 
 class DeadlineTest {
@@ -54,5 +56,27 @@ class DeadlineTest {
     void theMessageNamesTheTimeout() {
         assertEquals("timed out after 0.5 s", Deadline.after(Duration.ofMillis(500)).timedOut());
         assertEquals("timed out after 10 s", Deadline.after(Duration.ofSeconds(10)).timedOut());
+    }
+
+    @Test
+    void givenThreadsTheTaskRunsOnOneOfThemAndIsStillCutAtTheDeadline() throws Exception {
+        ExecutorService threads = Executors.newSingleThreadExecutor(task -> new Thread(task, "reused"));
+        try {
+            String where = Deadline.after(Duration.ofSeconds(5)).run(threads, "test", new Socket(),
+                    (s, d) -> Thread.currentThread().getName());
+            assertEquals("reused", where);
+            Socket socket = new Socket();
+            long start = System.nanoTime();
+            assertThrows(SocketTimeoutException.class, () -> Deadline.after(Duration.ofMillis(300)).run(threads, "test",
+                    socket, (s, d) -> {
+                        Thread.sleep(1_000);
+                        return "late";
+                    }));
+            long millis = (System.nanoTime() - start) / 1_000_000;
+            assertTrue(millis >= 290 && millis < 900, millis + " ms");
+            assertTrue(socket.isClosed());
+        } finally {
+            threads.shutdownNow();
+        }
     }
 }

@@ -3,6 +3,8 @@ package selfheal.check.worker;
 import java.io.PrintStream;
 import java.nio.file.Path;
 import java.time.InstantSource;
+import java.util.concurrent.Executor;
+import java.util.function.Supplier;
 import javax.net.ssl.SSLSocketFactory;
 import org.apache.commons.cli.CommandLine;
 import selfheal.plugin.CheckResult;
@@ -21,6 +23,7 @@ public final class CheckWorker {
 
     private final InstantSource clock;
     private final Path workingDirectory;
+    private final Executor threads;
 
     /**
      * @param clock "now" for heartbeat ages; tests pass a fixed one. An InstantSource, not a Clock: the
@@ -29,8 +32,17 @@ public final class CheckWorker {
      *     check in a JVM of its own, the client's for a check run by the check service
      */
     public CheckWorker(InstantSource clock, Path workingDirectory) {
+        this(clock, workingDirectory, null);
+    }
+
+    /**
+     * @param threads where each request runs under its deadline, for a resident program that checks every
+     *     second; null for a thread of its own per request, as a plugin's single check has
+     */
+    public CheckWorker(InstantSource clock, Path workingDirectory, Executor threads) {
         this.clock = clock;
         this.workingDirectory = workingDirectory;
+        this.threads = threads;
     }
 
     CheckWorker(InstantSource clock) {
@@ -63,6 +75,26 @@ public final class CheckWorker {
         }
     }
 
+    /**
+     * {@code args} parsed once, to be checked as often as wanted: what a run prints, as a result. The local
+     * watch reads its workers this way every second without parsing their options each time.
+     */
+    public Supplier<CheckResult> repeatable(String[] args) throws UsageException {
+        Plugin plugin = plugin();
+        WorkerOptions options = WorkerOptions.from(plugin.parse(args));
+        return new Supplier<CheckResult>() {
+            @Override
+            public CheckResult get() {
+                return plugin.guard(new Plugin.Evaluation() {
+                    @Override
+                    public CheckResult run() throws Exception {
+                        return check(options);
+                    }
+                });
+            }
+        };
+    }
+
     private static Plugin plugin() {
         return new Plugin(ResponseEvaluation.SERVICE, "check_worker", SYNOPSIS, WorkerOptions.options());
     }
@@ -71,7 +103,7 @@ public final class CheckWorker {
         SSLSocketFactory tls = options.caFile() == null ? null : CaFile.socketFactory(workingDirectory.resolve(options.caFile()));
         HttpResponse response;
         try {
-            response = new HttpProbe(tls).get(options.endpoint(), options.headers(), options.standard().timeout());
+            response = new HttpProbe(tls, threads).get(options.endpoint(), options.headers(), options.standard().timeout());
         } catch (ProbeFailure failure) {
             return switch (failure.kind()) {
                 case TIMEOUT -> CheckResult.of(ResponseEvaluation.SERVICE, options.timeoutResult(), failure.getMessage());

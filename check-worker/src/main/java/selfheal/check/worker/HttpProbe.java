@@ -16,6 +16,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.Executor;
 import javax.net.ssl.SNIHostName;
 import javax.net.ssl.SSLContext;
 import javax.net.ssl.SSLException;
@@ -38,17 +39,26 @@ final class HttpProbe {
     static final String ACCEPT = "application/health+json, application/json;q=0.9, text/plain;q=0.5, */*;q=0.1";
 
     private final SSLSocketFactory tlsFactory;
+    private final Executor threads;
 
-    /** @param tlsFactory trust for https, or null for the JDK's default trust store */
-    HttpProbe(SSLSocketFactory tlsFactory) {
+    /**
+     * @param tlsFactory trust for https, or null for the JDK's default trust store
+     * @param threads where the request runs under its deadline; null for a thread of its own
+     */
+    HttpProbe(SSLSocketFactory tlsFactory, Executor threads) {
         this.tlsFactory = tlsFactory;
+        this.threads = threads;
+    }
+
+    HttpProbe(SSLSocketFactory tlsFactory) {
+        this(tlsFactory, null);
     }
 
     HttpResponse get(Endpoint endpoint, List<Map.Entry<String, String>> headers, Duration timeout) throws ProbeFailure {
         Deadline deadline = Deadline.after(timeout);
         byte[] request = request(endpoint, headers);
         try {
-            return deadline.run("check_worker-request", new Socket(Proxy.NO_PROXY) /* direct */, new Deadline.Task<HttpResponse>() {
+            return deadline.run(threads, "check_worker-request", new Socket(Proxy.NO_PROXY) /* direct */, new Deadline.Task<HttpResponse>() {
                 @Override
                 public HttpResponse run(Socket socket, Deadline d) throws Exception {
                     return exchange(endpoint, request, socket, d);

@@ -1,6 +1,7 @@
 package selfheal.check.worker;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.io.ByteArrayOutputStream;
@@ -149,6 +150,24 @@ class CheckWorkerTest {
         long start = System.nanoTime();
         int code = new CheckWorker(CLOCK).run(all.toArray(String[]::new), new PrintStream(bytes, true, StandardCharsets.UTF_8));
         return new Run(code, bytes.toString(StandardCharsets.UTF_8), (System.nanoTime() - start) / 1_000_000);
+    }
+
+    @Test
+    void aRepeatableCheckIsParsedOnceAndReadsTheEndpointAnewEachTime() throws Exception {
+        java.util.concurrent.atomic.AtomicInteger reads = new java.util.concurrent.atomic.AtomicInteger();
+        java.util.concurrent.ExecutorService threads = java.util.concurrent.Executors.newSingleThreadExecutor();
+        try (TestEndpoint flipping = new TestEndpoint().route("/health", exchange -> TestEndpoint.send(exchange,
+                reads.incrementAndGet() == 1 ? 200 : 503, "application/health+json",
+                reads.get() == 1 ? "{\"status\":\"pass\"}" : "{\"status\":\"fail\"}"))) {
+            java.util.function.Supplier<selfheal.plugin.CheckResult> check = new CheckWorker(CLOCK, java.nio.file.Path.of(""),
+                    threads).repeatable(new String[] {"-H", "127.0.0.1", "-p", String.valueOf(flipping.port())});
+            assertEquals("OK", check.get().status().name());
+            assertEquals("CRITICAL", check.get().status().name(), "each reading goes to the endpoint again");
+            assertEquals(2, reads.get());
+        } finally {
+            threads.shutdownNow();
+        }
+        assertThrows(selfheal.plugin.UsageException.class, () -> new CheckWorker(CLOCK).repeatable(new String[] {"-w", "x:y"}));
     }
 
     @ParameterizedTest(name = "{0}: exit {1}")
