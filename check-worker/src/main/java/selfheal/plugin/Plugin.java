@@ -4,6 +4,7 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.io.PrintStream;
 import java.io.PrintWriter;
+import java.nio.file.Path;
 import java.util.Properties;
 import org.apache.commons.cli.CommandLine;
 import org.apache.commons.cli.DefaultParser;
@@ -27,18 +28,26 @@ public final class Plugin {
     private final String service;
     private final String name;
     private final String synopsis;
+    private final String usage;
+    private final String examples;
     private final Options options;
 
     /**
      * @param service first word of every output line, e.g. WORKER
      * @param name the command name, e.g. check_worker
      * @param synopsis one paragraph for --help
+     * @param usage the usage line after the name, e.g. "-H HOST [-p PORT]"
+     * @param examples the end of --help: example command lines, each with what it does
      */
-    public Plugin(String service, String name, String synopsis, Options options) {
+    public Plugin(String service, String name, String synopsis, String usage, String examples, Options options) {
         this.service = service;
         this.name = name;
         this.synopsis = synopsis;
-        this.options = options;
+        this.usage = usage;
+        this.examples = examples;
+        this.options = options.addOption(org.apache.commons.cli.Option.builder().longOpt("extra-opts")
+                .optionalArg(true).argName("[SECTION][@FILE]")
+                .desc("read options from an ini file, as monitoring-plugins do (section default: " + name + ")").build());
     }
 
     /**
@@ -58,18 +67,23 @@ public final class Plugin {
     }
 
     public int run(String[] args, PrintStream out, Check check) {
+        return run(args, Path.of(""), out, check);
+    }
+
+    /** As {@link #run(String[], PrintStream, Check)}; a relative {@code --extra-opts} file is in {@code directory}. */
+    public int run(String[] args, Path directory, PrintStream out, Check check) {
         boolean[] answered = {false}; // --help or --version: printed already, no result line
         CheckResult result = guard(new Evaluation() {
             @Override
             public CheckResult run() throws Exception {
-                CommandLine cmd = parse(args);
+                CommandLine cmd = parse(ExtraOpts.expand(args, name, System.getenv(), directory));
                 if (cmd.hasOption("h")) {
                     printHelp(out);
                     answered[0] = true;
                     return null;
                 }
                 if (cmd.hasOption("V")) {
-                    out.println(name + " " + version());
+                    out.println(versionLine());
                     answered[0] = true;
                     return null;
                 }
@@ -114,13 +128,22 @@ public final class Plugin {
         return e.getClass().getSimpleName() + (message == null || message.isBlank() ? "" : ": " + message);
     }
 
+    /** monitoring-plugins' form: "check_worker v0.1.0 (selfheal 0.1.0)". */
+    String versionLine() {
+        String version = version();
+        return name + " v" + version + " (selfheal " + version + ")";
+    }
+
     @SuppressWarnings("deprecation") // HelpFormatter is the formatter commons-cli 1.9 ships with
     private void printHelp(PrintStream out) {
         PrintWriter w = new PrintWriter(out);
+        w.println(versionLine());
+        w.println();
         HelpFormatter f = new HelpFormatter();
         f.setOptionComparator(null);
-        f.printHelp(w, 100, name + " [options]", synopsis, options, 2, 3,
-                "Exit codes: 0 OK, 1 WARNING, 2 CRITICAL, 3 UNKNOWN. Ranges: [@][start:][end], e.g. 10, 10:, ~:10, 10:20, @10:20.");
+        f.printHelp(w, 100, name + " " + usage, "\n" + synopsis + "Options:", options, 2, 3,
+                "\nExit codes: 0 OK, 1 WARNING, 2 CRITICAL, 3 UNKNOWN. Ranges: [@][start:][end], e.g. 10, 10:, ~:10,"
+                        + " 10:20, @10:20.\n\nExamples:\n" + examples);
         w.flush();
     }
 

@@ -15,9 +15,12 @@ public final class Seconds {
         return Math.round(seconds * 1e3) / 1e3;
     }
 
-    /** The response time's perfdata, {@code 'time'=0.012345s;warn;crit;0}. */
-    public static PerfData perfData(double seconds, Thresholds thresholds) {
-        return new PerfData("time", forPerfData(seconds), "s", thresholds, 0.0, null);
+    /**
+     * The response time's perfdata, {@code 'time'=0.012345s;warn;crit;0;10}: its max is the timeout, as
+     * check_http's is, so a graph shows how close a check came to it.
+     */
+    public static PerfData perfData(double seconds, Thresholds thresholds, java.time.Duration timeout) {
+        return new PerfData("time", forPerfData(seconds), "s", thresholds, 0.0, timeout.toNanos() / 1e9);
     }
 
     /** A time for the summary line, e.g. {@code 0.096 s}. */

@@ -24,8 +24,12 @@ public record StandardArgs(String hostname, int port, Duration timeout, int verb
         }
     }
 
-    /** Adds the standard options to {@code options}; the texts name the plugin's defaults. */
-    public static Options addTo(Options options, String defaultHost, String portHelp) {
+    /**
+     * Adds the standard options to {@code options}; the texts name the plugin's defaults. {@code hostHelp}
+     * describes -H, which every plugin requires (as monitoring-plugins' do: a check of a default host would
+     * answer for the wrong one).
+     */
+    public static Options addTo(Options options, String hostHelp, String portHelp) {
         return options
                 .addOption("h", "help", false, "print this help and exit (3)")
                 .addOption("V", "version", false, "print the version and exit (3)")
@@ -33,13 +37,21 @@ public record StandardArgs(String hostname, int port, Duration timeout, int verb
                 .addOption(Option.builder("t").longOpt("timeout").hasArg().argName("SECONDS")
                         .desc("overall deadline for the whole check, decimals allowed (default 10)").build())
                 .addOption(Option.builder("H").longOpt("hostname").hasArg().argName("HOST")
-                        .desc("host name or address to connect to (default " + defaultHost + ")").build())
+                        .desc(hostHelp).build())
                 .addOption(Option.builder("p").longOpt("port").hasArg().argName("PORT").desc(portHelp).build());
     }
 
-    /** Reads the standard options from a parsed command line, validating them. */
-    public static StandardArgs from(CommandLine cmd, String defaultHost, int defaultPort) throws UsageException {
-        String host = valueOr(cmd, "H", defaultHost).trim();
+    /**
+     * Reads the standard options from a parsed command line, validating them.
+     *
+     * @param host -H's value, or what the plugin takes in its place (check_worker: -I); null when neither was
+     *     given, a usage error
+     */
+    public static StandardArgs from(CommandLine cmd, String host, int defaultPort) throws UsageException {
+        if (host == null) {
+            throw new UsageException("-H/--hostname is required");
+        }
+        host = host.trim();
         if (host.isEmpty() || host.startsWith("-")) {
             throw new UsageException("bad --hostname '" + host + "'");
         }

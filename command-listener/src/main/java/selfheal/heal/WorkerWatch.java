@@ -120,7 +120,23 @@ final class WorkerWatch {
             // Logged loudly by the hold, from the next round on.
             case BUDGET_EXHAUSTED -> { }
             // Healed now or moments ago, or a heal that failed: the worker gets its grace before the next.
-            default -> graceEnd = nanos.getAsLong() + spec.grace().toNanos();
+            default -> {
+                graceEnd = nanos.getAsLong() + spec.grace().toNanos();
+                warnIfFlapping(command, current);
+            }
+        }
+    }
+
+    /** Says so loudly when the heals of {@code command} are more than its {@code flap} allows. */
+    private void warnIfFlapping(AllowedCommand command, ListenerConfig current) {
+        try {
+            HealHistory.Recent recent = new HealHistory(current.stateDir()).recent(command, java.time.Instant.now());
+            if (recent != null && recent.flapping()) {
+                log.accept(spec.name() + ": FLAPPING: " + command.name() + " ran more often than its flap "
+                        + command.flap() + " allows (" + recent.total() + " heals in 1h): restarting is hiding a fault someone must look at");
+            }
+        } catch (StateException e) {
+            log.accept(spec.name() + ": heal history of " + command.name() + " unreadable: " + e.getMessage());
         }
     }
 

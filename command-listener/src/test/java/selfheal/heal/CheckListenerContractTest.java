@@ -106,7 +106,7 @@ class CheckListenerContractTest {
         String out = check();
         assertTrue(out.startsWith("0 LISTENER OK - pong from " + where() + " in "), out);
         assertTrue(out.contains(" s, foo-restart: 3 heals in 1h (watch 2, remote 1) | 'time'="), out);
-        assertTrue(out.endsWith("s;;;0 'foo-restart_watch'=2;;;0 'foo-restart_local'=0;;;0"
+        assertTrue(out.endsWith("s;;;0;5 'foo-restart_watch'=2;;;0 'foo-restart_local'=0;;;0"
                 + " 'foo-restart_remote'=1;;;0\n"), out);
     }
 

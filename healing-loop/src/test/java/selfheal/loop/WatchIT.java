@@ -130,7 +130,8 @@ class WatchIT {
 
     @Test
     void theBudgetHoldsAFlappingWorkerAndTheWatchSaysSoAndStops() throws Exception {
-        start(Map.of("command.foo-restart.budget", "2/15m", "command.foo-restart.settle", "0"));
+        start(Map.of("command.foo-restart.budget", "2/15m", "command.foo-restart.settle", "0",
+                "command.foo-restart.flap", "1/1h"));
         Thread.sleep(3500);
         for (int i = 0; i < 2; i++) {
             long pid = host.killFoo();
@@ -145,6 +146,8 @@ class WatchIT {
         long refusals = host.auditLines().stream().filter(l -> l.contains("reply=\"ERR budget-exhausted")).count();
         assertEquals(1, refusals, "asked once, then held\n" + host.diagnostics());
         assertTrue(!host.fooAlive(), "left down for the monitor and the operator");
+        assertTrue(host.log().contains("foo: FLAPPING: foo-restart ran more often than its flap 1/1h allows (2 heals in 1h)"),
+                "the second heal is one more than the flap allows\n" + host.diagnostics());
     }
 
     @Test

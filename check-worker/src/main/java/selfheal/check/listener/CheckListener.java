@@ -31,11 +31,16 @@ public final class CheckListener {
     }
 
     public int run(String[] args, PrintStream out) {
-        Options options = StandardArgs.addTo(new Options(), "127.0.0.1", "listener port (default " + DEFAULT_PORT + ", service selfheal)")
+        Options options = StandardArgs.addTo(new Options(), "the listener's host name or address (required)", "listener port (default " + DEFAULT_PORT + ", service selfheal)")
                 .addOption(Option.builder("w").longOpt("warning").hasArg().argName("RANGE").desc("response time range in seconds for WARNING").build())
                 .addOption(Option.builder("c").longOpt("critical").hasArg().argName("RANGE").desc("response time range in seconds for CRITICAL").build());
         Plugin plugin = new Plugin(SERVICE, "check_listener",
-                "Sends ping to a selfheal command-listener and checks its one-line reply.\n\n", options);
+                "Sends ping to a selfheal command-listener and checks its one-line reply.\n\n",
+                "-H HOST [-p PORT] [-w RANGE] [-c RANGE] [-t SECONDS] [--extra-opts [SECTION][@FILE]]",
+                "  check_listener -H worker1.example.org\n"
+                        + "    OK while heals can run; WARNING while a command flaps, CRITICAL while a budget is exhausted\n"
+                        + "  check_listener -H 10.0.0.5 -p 5669 -w 1 -c 5 -t 8\n"
+                        + "    the same, WARNING/CRITICAL when the reply takes over 1/5 s\n", options);
         return plugin.run(args, out, new Plugin.Check() {
             @Override
             public CheckResult run(CommandLine cmd) throws Exception {
@@ -45,7 +50,7 @@ public final class CheckListener {
     }
 
     private static CheckResult check(CommandLine cmd) throws Exception {
-        StandardArgs std = StandardArgs.from(cmd, "127.0.0.1", DEFAULT_PORT);
+        StandardArgs std = StandardArgs.from(cmd, cmd.getOptionValue("H"), DEFAULT_PORT);
         Thresholds time = Thresholds.parse(cmd.getOptionValue("w"), cmd.getOptionValue("c"));
         String where = std.hostname() + ":" + std.port();
         ListenerPing.Exchange exchange;
@@ -63,7 +68,7 @@ public final class CheckListener {
         return new CheckResult(SERVICE, List.of(
                 SubCheck.of(reply.status(), reply.summary(where, "in " + Seconds.text(seconds))),
                 // the response time decides the state and goes to perfdata; the summary already says it
-                new SubCheck(time.evaluate(seconds), "", List.of(), List.of(Seconds.perfData(seconds, time))),
+                new SubCheck(time.evaluate(seconds), "", List.of(), List.of(Seconds.perfData(seconds, time, std.timeout()))),
                 new SubCheck(Status.OK, "", List.of(), heals)));
     }
 }

@@ -21,6 +21,20 @@ public final class CheckWorker {
     private static final String SYNOPSIS = "Checks a worker daemon's status endpoint over HTTP(S): health+json, Spring Boot,"
             + " Dropwizard, MicroProfile, Vert.x, Kubernetes-style text, or the HTTP status alone.\n\n";
 
+    private static final String USAGE = "-H HOST | -I ADDRESS [-p PORT] [-u PATH] [-S] [-C DAYS] [-w RANGE] [-c RANGE]"
+            + " [-t SECONDS] [--stale ...] [--value ...] [-e CODES] [-s TEXT] [-r REGEX] [-f ok|warning|critical|follow]"
+            + " [-4|-6] [--extra-opts [SECTION][@FILE]] [-v]";
+
+    private static final String EXAMPLES = ""
+            + "  check_worker -H 10.0.0.5 -p 8081 --stale worker:heartbeat,warn=20,crit=45\n"
+            + "    foo's health+json document; WARNING/CRITICAL when its heartbeat is 20/45 s old\n"
+            + "  check_worker -H worker1.example.org -S -C 30,14 -w 0.5 -c 2\n"
+            + "    over https; WARNING when the certificate expires within 30 days or the answer takes over 0.5 s\n"
+            + "  check_worker -H app.example.org -I 10.0.0.5 -p 8080 --value /queue/depth,warn=100,crit=1000\n"
+            + "    the virtual host app.example.org on 10.0.0.5; a number in the document against ranges\n"
+            + "  check_worker --extra-opts=worker1@/etc/nagios/selfheal.ini\n"
+            + "    options (e.g. authorization=user:secret) from section [worker1], not on the command line\n";
+
     private final InstantSource clock;
     private final Path workingDirectory;
     private final Executor threads;
@@ -54,7 +68,7 @@ public final class CheckWorker {
     }
 
     public int run(String[] args, PrintStream out) {
-        return plugin().run(args, out, new Plugin.Check() {
+        return plugin().run(args, workingDirectory, out, new Plugin.Check() {
             @Override
             public CheckResult run(CommandLine cmd) throws Exception {
                 return check(WorkerOptions.from(cmd));
@@ -96,14 +110,15 @@ public final class CheckWorker {
     }
 
     private static Plugin plugin() {
-        return new Plugin(ResponseEvaluation.SERVICE, "check_worker", SYNOPSIS, WorkerOptions.options());
+        return new Plugin(ResponseEvaluation.SERVICE, "check_worker", SYNOPSIS, USAGE, EXAMPLES, WorkerOptions.options());
     }
 
     private CheckResult check(WorkerOptions options) throws Exception {
         SSLSocketFactory tls = options.caFile() == null ? null : CaFile.socketFactory(workingDirectory.resolve(options.caFile()));
         HttpResponse response;
         try {
-            response = new HttpProbe(tls, threads).get(options.endpoint(), options.headers(), options.standard().timeout());
+            response = new HttpProbe(tls, threads).get(options.endpoint(), options.headers(), options.standard().timeout(),
+                    options.follow());
         } catch (ProbeFailure failure) {
             return switch (failure.kind()) {
                 case TIMEOUT -> CheckResult.of(ResponseEvaluation.SERVICE, options.timeoutResult(), failure.getMessage());

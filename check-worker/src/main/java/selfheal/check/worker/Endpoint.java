@@ -8,10 +8,23 @@ import selfheal.plugin.UsageException;
  * Where check_worker sends its GET, checked once at parse time. Replaces java.net.URL, whose first use
  * costs a service-loader lookup and more classes than the whole request.
  *
- * @param host a host name or IP address; an IPv6 literal without brackets
+ * @param host a host name or IP address; an IPv6 literal without brackets: the virtual host (Host header, SNI,
+ *     the name the certificate must carry)
  * @param path the path and query, starting with '/'
+ * @param address what is connected to (-I), the host unless given
+ * @param family the address family the connection must use (-4, -6), null for either
  */
-record Endpoint(boolean tls, String host, int port, String path) {
+record Endpoint(boolean tls, String host, int port, String path, String address, java.net.ProtocolFamily family) {
+
+    Endpoint(boolean tls, String host, int port, String path) {
+        this(tls, host, port, path, host, null);
+    }
+
+    /** The same endpoint, connected through {@code address} (checked as -H is) in {@code family}. */
+    Endpoint via(String addressOption, java.net.ProtocolFamily family) throws UsageException {
+        String literal = addressOption == null ? address : parse(tls, addressOption, port, path).host();
+        return new Endpoint(tls, host, port, path, literal, family);
+    }
 
     Endpoint {
         if (host == null || host.isEmpty() || Characters.anyControlOr(host, " /?#@[]\\\"<>{}|^`'")) {

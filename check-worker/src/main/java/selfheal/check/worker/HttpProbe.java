@@ -55,7 +55,34 @@ final class HttpProbe {
     }
 
     HttpResponse get(Endpoint endpoint, List<Map.Entry<String, String>> headers, Duration timeout) throws ProbeFailure {
+        return get(endpoint, headers, timeout, false);
+    }
+
+    /**
+     * One GET, or with {@code follow} as many as the redirects it meets (at most {@link #MAX_REDIRECTS}), all
+     * within the one deadline.
+     */
+    HttpResponse get(Endpoint endpoint, List<Map.Entry<String, String>> headers, Duration timeout, boolean follow)
+            throws ProbeFailure {
         Deadline deadline = Deadline.after(timeout);
+        Endpoint at = endpoint;
+        for (int redirects = 0; ; redirects++) {
+            HttpResponse response = once(at, headers, deadline);
+            if (!follow || !response.isRedirect()) {
+                return response;
+            }
+            if (redirects == MAX_REDIRECTS) {
+                throw new ProbeFailure(ProbeFailure.Kind.UNREACHABLE, "more than " + MAX_REDIRECTS + " redirects, the last to "
+                        + selfheal.plugin.Characters.printable(response.location(), 200));
+            }
+            at = redirected(at, response.location());
+        }
+    }
+
+    /** check_http's default --max-redirs. */
+    static final int MAX_REDIRECTS = 15;
+
+    private HttpResponse once(Endpoint endpoint, List<Map.Entry<String, String>> headers, Deadline deadline) throws ProbeFailure {
         byte[] request = request(endpoint, headers);
         try {
             return deadline.run(threads, "check_worker-request", new Socket(Proxy.NO_PROXY) /* direct */, new Deadline.Task<HttpResponse>() {
@@ -66,6 +93,33 @@ final class HttpProbe {
             });
         } catch (Exception | Error e) { // every failure of the request becomes a state, as before
             throw classify(e, endpoint, deadline);
+        }
+    }
+
+    /** Where a Location sends the next request: an absolute http(s) URL, or a path on the same endpoint. */
+    static Endpoint redirected(Endpoint from, String location) throws ProbeFailure {
+        try {
+            java.net.URI uri = new java.net.URI(location);
+            String scheme = uri.getScheme();
+            if (scheme == null) {
+                java.net.URI base = new java.net.URI(from.tls() ? "https" : "http", null, "h", 1, "/", null, null)
+                        .resolve(from.requestTarget());
+                java.net.URI target = base.resolve(uri);
+                String path = (target.getRawPath() == null || target.getRawPath().isEmpty() ? "/" : target.getRawPath())
+                        + (target.getRawQuery() == null ? "" : "?" + target.getRawQuery());
+                return new Endpoint(from.tls(), from.host(), from.port(), path, from.address(), from.family());
+            }
+            boolean tls = scheme.equalsIgnoreCase("https");
+            if (!tls && !scheme.equalsIgnoreCase("http") || uri.getHost() == null) {
+                throw new java.net.URISyntaxException(location, "not an http(s) URL");
+            }
+            String path = (uri.getRawPath() == null || uri.getRawPath().isEmpty() ? "/" : uri.getRawPath())
+                    + (uri.getRawQuery() == null ? "" : "?" + uri.getRawQuery());
+            Endpoint next = Endpoint.parse(tls, uri.getHost(), uri.getPort() > 0 ? uri.getPort() : tls ? 443 : 80, path);
+            return new Endpoint(next.tls(), next.host(), next.port(), next.path(), next.host(), from.family());
+        } catch (java.net.URISyntaxException | selfheal.plugin.UsageException | IllegalArgumentException e) {
+            throw new ProbeFailure(ProbeFailure.Kind.UNREACHABLE, "cannot follow the redirect to '"
+                    + selfheal.plugin.Characters.printable(location, 200) + "'");
         }
     }
 
@@ -100,22 +154,47 @@ final class HttpProbe {
     private HttpResponse exchange(Endpoint endpoint, byte[] request, Socket socket, Deadline deadline)
             throws IOException, ProbeFailure, NoSuchAlgorithmException {
         long start = System.nanoTime(); // from here on it is the request itself: lookup, connect, send, receive
-        InetSocketAddress address = new InetSocketAddress(endpoint.host(), endpoint.port()); // the DNS lookup
-        if (address.isUnresolved()) {
-            throw new UnknownHostException(endpoint.host());
-        }
-        socket.connect(address, deadline.millisLeft());
+        socket.connect(new InetSocketAddress(resolve(endpoint), endpoint.port()), deadline.millisLeft());
         // Each write is a whole message (the request, a TLS handshake flight): Nagle's algorithm would hold
         // one back until the last is acknowledged, which a server's delayed ACK makes 40 ms in a handshake.
         socket.setTcpNoDelay(true);
         Socket channel = socket;
+        java.time.Instant expiry = null;
         if (endpoint.tls()) {
-            channel = handshake(endpoint, socket, deadline);
+            SSLSocket tls = handshake(endpoint, socket, deadline);
+            expiry = ((java.security.cert.X509Certificate) tls.getSession().getPeerCertificates()[0]).getNotAfter().toInstant();
+            channel = tls;
         }
         OutputStream out = channel.getOutputStream();
         out.write(request);
         out.flush();
-        return new ResponseReader(channel.getInputStream(), channel, deadline).read(start);
+        HttpResponse response = new ResponseReader(channel.getInputStream(), channel, deadline).read(start);
+        return expiry == null ? response : response.withCertificateExpiry(expiry);
+    }
+
+    /** The address to connect to: the DNS lookup, limited to the family -4 or -6 asked for. */
+    private static java.net.InetAddress resolve(Endpoint endpoint) throws UnknownHostException {
+        if (endpoint.family() == null) {
+            InetSocketAddress address = new InetSocketAddress(endpoint.address(), endpoint.port());
+            if (address.isUnresolved()) {
+                throw new UnknownHostException(endpoint.address());
+            }
+            return address.getAddress();
+        }
+        boolean v6 = endpoint.family() == java.net.StandardProtocolFamily.INET6;
+        for (java.net.InetAddress candidate : java.net.InetAddress.getAllByName(endpoint.address())) {
+            if (candidate instanceof java.net.Inet6Address == v6) {
+                return candidate;
+            }
+        }
+        throw new WrongFamily(endpoint.address() + " has no " + (v6 ? "IPv6" : "IPv4") + " address");
+    }
+
+    /** -4 or -6 asked for a family the host has no address in. */
+    private static final class WrongFamily extends UnknownHostException {
+        WrongFamily(String message) {
+            super(message);
+        }
     }
 
     /**
@@ -153,8 +232,11 @@ final class HttpProbe {
         if (cause instanceof SocketTimeoutException) {
             return new ProbeFailure(ProbeFailure.Kind.TIMEOUT, deadline.timedOut());
         }
+        if (cause instanceof WrongFamily) {
+            return new ProbeFailure(ProbeFailure.Kind.UNREACHABLE, cause.getMessage());
+        }
         if (cause instanceof UnknownHostException) {
-            return new ProbeFailure(ProbeFailure.Kind.UNREACHABLE, "cannot resolve host name " + endpoint.host());
+            return new ProbeFailure(ProbeFailure.Kind.UNREACHABLE, "cannot resolve host name " + endpoint.address());
         }
         if (cause instanceof ConnectException) {
             return new ProbeFailure(ProbeFailure.Kind.UNREACHABLE, "connection refused by " + where);

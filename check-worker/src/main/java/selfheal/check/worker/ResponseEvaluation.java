@@ -26,13 +26,21 @@ final class ResponseEvaluation {
     }
 
     CheckResult evaluate(HttpResponse response) {
+        double seconds = response.elapsed().toNanos() / 1e9;
+        if (options.onRedirect() != null && response.isRedirect()) {
+            return new CheckResult(SERVICE, List.of(
+                    SubCheck.of(options.onRedirect(), response.statusLine() + ", redirect to "
+                            + selfheal.plugin.Characters.printable(response.location(), 200)),
+                    time(seconds), size(response), certificate(response)));
+        }
         Document document = Document.of(response);
         DocumentReport report = report(document);
-        double seconds = response.elapsed().toNanos() / 1e9;
         List<SubCheck> parts = new ArrayList<>();
         parts.add(verdict(report));
         parts.add(httpStatus(response, report));
         parts.add(time(seconds));
+        parts.add(size(response));
+        parts.add(certificate(response));
         parts.add(expect(response));
         parts.add(string(response));
         parts.add(regex(response));
@@ -71,7 +79,28 @@ final class ResponseEvaluation {
     private SubCheck time(double seconds) {
         Status s = options.time().evaluate(seconds);
         return SubCheck.measured(s, "response time " + Seconds.text(seconds), List.of(),
-                Seconds.perfData(seconds, options.time()));
+                Seconds.perfData(seconds, options.time(), options.standard().timeout()));
+    }
+
+    /** The body's size, in perfdata only, as check_http has it. */
+    private static SubCheck size(HttpResponse response) {
+        return new SubCheck(Status.OK, "", List.of(), List.of(new PerfData("size", response.size(), "B", null, 0.0, null)));
+    }
+
+    /** -C: the days left on the server's certificate. */
+    private SubCheck certificate(HttpResponse response) {
+        WorkerOptions.CertificateDays days = options.certificateDays();
+        if (days == null || response.certificateExpiry() == null) {
+            return SubCheck.passed();
+        }
+        // check_http's rule: whole days left; WARNING at or under the first number, CRITICAL at or under the second
+        java.time.Duration remaining = java.time.Duration.between(now, response.certificateExpiry());
+        long left = remaining.toDays();
+        Status s = remaining.isNegative() || left <= days.crit() ? Status.CRITICAL
+                : left <= days.warn() ? Status.WARNING : Status.OK;
+        String when = response.certificateExpiry().toString().substring(0, 10);
+        return SubCheck.of(s, s == Status.OK ? "" : left < 0 ? "certificate expired on " + when
+                : "certificate expires in " + left + " days (" + when + ")");
     }
 
     /** --expect: the HTTP status must be one of the codes given. */

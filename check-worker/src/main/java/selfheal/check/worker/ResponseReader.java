@@ -32,6 +32,7 @@ final class ResponseReader {
 
     // The header fields that frame the body or that the evaluation needs.
     private String contentType;
+    private String location;
     private String transferEncoding;
     private String contentLength;
 
@@ -55,6 +56,7 @@ final class ResponseReader {
             code = statusCode(statusLine);
         }
         contentType = null;
+        location = null;
         transferEncoding = null;
         contentLength = null;
         headers();
@@ -74,7 +76,7 @@ final class ResponseReader {
         long elapsed = System.nanoTime() - start;
         String reason = statusLine.length() > 13 ? statusLine.substring(13) : "";
         return new HttpResponse(code, reason, contentType, new String(body, StandardCharsets.UTF_8),
-                java.time.Duration.ofNanos(elapsed));
+                java.time.Duration.ofNanos(elapsed), body.length, location, null);
     }
 
     private String firstLine() throws IOException {
@@ -130,6 +132,8 @@ final class ResponseReader {
         String v = value.toString();
         if (name.equalsIgnoreCase("Content-Type")) {
             contentType = v;
+        } else if (name.equalsIgnoreCase("Location")) {
+            location = v;
         } else if (name.equalsIgnoreCase("Transfer-Encoding")) {
             transferEncoding = transferEncoding == null ? v : transferEncoding + ", " + v;
         } else if (name.equalsIgnoreCase("Content-Length")) {

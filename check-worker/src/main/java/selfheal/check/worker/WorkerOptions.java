@@ -30,12 +30,35 @@ record WorkerOptions(
         Format format,
         List<ValueCheck> values,
         List<StaleCheck> stale,
-        Status timeoutResult) {
+        Status timeoutResult,
+        Status onRedirect,
+        boolean follow,
+        CertificateDays certificateDays) {
 
-    static final String DEFAULT_HOST = "127.0.0.1";
+    /** -C: WARNING when the server's certificate has {@code warn} days left or fewer, CRITICAL at {@code crit}. */
+    record CertificateDays(int warn, int crit) {
+        static CertificateDays parse(String text) throws UsageException {
+            String[] parts = text.split(",", -1);
+            try {
+                int warn = Integer.parseInt(parts[0].trim());
+                int crit = parts.length == 2 ? Integer.parseInt(parts[1].trim()) : 0;
+                if (parts.length <= 2 && warn >= 0 && crit >= 0) {
+                    return new CertificateDays(warn, crit);
+                }
+            } catch (NumberFormatException e) {
+                // falls through to the usage error
+            }
+            throw new UsageException("bad --certificate '" + text + "': expected WARN_DAYS[,CRIT_DAYS]");
+        }
+    }
 
     static Options options() {
-        Options o = StandardArgs.addTo(new Options(), DEFAULT_HOST, "port (default 80, or 443 with -S)");
+        Options o = StandardArgs.addTo(new Options(), "virtual host: Host header, TLS server name and the name its"
+                + " certificate must carry; also the address to connect to unless -I (required, unless -I)",
+                "port (default 80, or 443 with -S)");
+        o.addOption(Option.builder("I").longOpt("IP-address").hasArg().argName("ADDRESS").desc("address or name to connect to, -H being the virtual host").build());
+        o.addOption("4", "use-ipv4", false, "connect over IPv4 only");
+        o.addOption("6", "use-ipv6", false, "connect over IPv6 only");
         o.addOption(Option.builder("u").longOpt("url").hasArg().argName("PATH").desc("path and query to GET (default /health)").build());
         o.addOption("S", "ssl", false, "use https (TLS with SNI, the JDK trust store unless --ca-file)");
         o.addOption(Option.builder().longOpt("ca-file").hasArg().argName("PEM").desc("trust only the CA certificates in this PEM file").build());
@@ -49,14 +72,24 @@ record WorkerOptions(
         o.addOption(Option.builder().longOpt("format").hasArg().argName("FORMAT").desc(Format.names() + " (default auto: detected from content type and shape)").build());
         o.addOption(Option.builder().longOpt("value").hasArg().argName("POINTER[,label=L][,warn=R][,crit=R][,uom=U]").desc("a number in the JSON body (RFC 6901 pointer) checked against ranges and emitted as perfdata (repeatable)").build());
         o.addOption(Option.builder().longOpt("stale").hasArg().argName("CHECK|POINTER[,warn=R][,crit=R][,label=L]").desc("heartbeat age in seconds from a health+json check's time (e.g. worker:heartbeat) or a pointer to seconds or a timestamp (repeatable)").build());
+        o.addOption(Option.builder("f").longOpt("onredirect").hasArg().argName("ok|warning|critical|follow").desc("state for a redirect (3xx with a Location), or follow it (up to " + HttpProbe.MAX_REDIRECTS + "); default: the format decides").build());
+        o.addOption(Option.builder("C").longOpt("certificate").hasArg().argName("WARN_DAYS[,CRIT_DAYS]").desc("WARNING/CRITICAL when the server's certificate has this many days left or fewer; implies -S; the document is still checked").build());
         o.addOption(Option.builder().longOpt("timeout-result").hasArg().argName("STATE").desc("state on timeout: ok|warning|critical|unknown (default critical)").build());
         return o;
     }
 
     static WorkerOptions from(CommandLine cmd) throws UsageException {
-        boolean ssl = cmd.hasOption("S") || cmd.hasOption("ca-file");
-        StandardArgs standard = StandardArgs.from(cmd, DEFAULT_HOST, ssl ? 443 : 80);
-        Endpoint endpoint = Endpoint.parse(ssl, standard.hostname(), standard.port(), StandardArgs.valueOr(cmd, "u", "/health"));
+        boolean ssl = cmd.hasOption("S") || cmd.hasOption("ca-file") || cmd.hasOption("C");
+        StandardArgs standard = StandardArgs.from(cmd, cmd.hasOption("H") ? cmd.getOptionValue("H") : cmd.getOptionValue("I"),
+                ssl ? 443 : 80);
+        if (cmd.hasOption("4") && cmd.hasOption("6")) {
+            throw new UsageException("-4 and -6 exclude each other");
+        }
+        Endpoint endpoint = Endpoint.parse(ssl, standard.hostname(), standard.port(), StandardArgs.valueOr(cmd, "u", "/health"))
+                .via(cmd.getOptionValue("I"), cmd.hasOption("4") ? java.net.StandardProtocolFamily.INET
+                        : cmd.hasOption("6") ? java.net.StandardProtocolFamily.INET6 : null);
+        String redirect = cmd.getOptionValue("f");
+        boolean follow = "follow".equalsIgnoreCase(redirect);
         List<Map.Entry<String, String>> headers = new ArrayList<>();
         for (String h : values(cmd, "k")) {
             int colon = h.indexOf(':');
@@ -103,7 +136,10 @@ record WorkerOptions(
                 Thresholds.parse(cmd.getOptionValue("w"), cmd.getOptionValue("c")),
                 cmd.hasOption("format") ? Format.parse(cmd.getOptionValue("format")) : Format.AUTO,
                 List.copyOf(valueChecks), List.copyOf(staleChecks),
-                cmd.hasOption("timeout-result") ? Status.parse("--timeout-result", cmd.getOptionValue("timeout-result")) : Status.CRITICAL);
+                cmd.hasOption("timeout-result") ? Status.parse("--timeout-result", cmd.getOptionValue("timeout-result")) : Status.CRITICAL,
+                redirect == null || follow ? null : Status.parse("--onredirect", redirect),
+                follow,
+                cmd.hasOption("C") ? CertificateDays.parse(cmd.getOptionValue("C")) : null);
     }
 
     /** Request headers that frame the exchange: a -k value for one would break the request. */

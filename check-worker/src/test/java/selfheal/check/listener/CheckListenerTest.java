@@ -74,12 +74,20 @@ class CheckListenerTest {
     record Run(int code, String firstLine, long millis) {
     }
 
+    /** check_listener with {@code args}, and -H 127.0.0.1 when they have no -H. */
     private static Run run(String... args) {
+        return runExactly(java.util.Arrays.asList(args).contains("-H") ? args
+                : java.util.stream.Stream.concat(java.util.stream.Stream.of("-H", "127.0.0.1"), java.util.Arrays.stream(args))
+                        .toArray(String[]::new));
+    }
+
+    private static Run runExactly(String... args) {
         ByteArrayOutputStream bytes = new ByteArrayOutputStream();
         long start = System.nanoTime();
         int code = new CheckListener().run(args, new PrintStream(bytes, true, StandardCharsets.UTF_8));
         String first = bytes.toString(StandardCharsets.UTF_8).lines().findFirst().orElse("")
-                .replaceAll(" in [0-9.]+ s", " in T s").replaceAll("'time'=[0-9.]+s", "'time'=Ts");
+                .replaceAll(" in [0-9.]+ s", " in T s").replaceAll("'time'=[0-9.]+s", "'time'=Ts")
+                .replaceAll("('time'=Ts;[^;]*;[^;]*;0);[0-9.]+", "$1"); // the max, -t: theTimeoutIsTheMaxOfTheTime
         return new Run(code, first, (System.nanoTime() - start) / 1_000_000);
     }
 
@@ -193,5 +201,21 @@ class CheckListenerTest {
         Run r = run("-p", "0");
         assertEquals("LISTENER UNKNOWN - usage: bad --port '0': expected 1..65535 (see check_listener --help)", r.firstLine());
         assertEquals(3, r.code());
+    }
+
+    @Test
+    void withoutAHostItIsAUsageError() {
+        Run r = runExactly("-p", "5669");
+        assertEquals("LISTENER UNKNOWN - usage: -H/--hostname is required (see check_listener --help)", r.firstLine());
+        assertEquals(3, r.code());
+    }
+
+    @Test
+    void theTimeoutIsTheMaxOfTheTime() throws IOException {
+        int port = listen(reply("OK pong\n"));
+        ByteArrayOutputStream bytes = new ByteArrayOutputStream();
+        assertEquals(0, new CheckListener().run(new String[] {"-H", "127.0.0.1", "-p", String.valueOf(port), "-t", "2.5"},
+                new PrintStream(bytes, true, StandardCharsets.UTF_8)));
+        assertTrue(bytes.toString(StandardCharsets.UTF_8).matches("(?s).*'time'=[0-9.]+s;;;0;2.5\n"), bytes.toString(StandardCharsets.UTF_8));
     }
 }

@@ -144,6 +144,7 @@ class CheckServiceIT {
 
     static String normalised(String output) {
         return output.replaceAll("in [0-9.]+ s", "in T s").replaceAll("'time'=[0-9.]+s", "'time'=Ts")
+                .replaceAll("('time'=Ts;[^;]*;[^;]*;0);10", "$1").replaceAll(" 'size'=[0-9]+B;;;0", "")
                 .replaceAll("age'=[0-9.]+s", "age'=As").replaceAll("(age =|stale for) [0-9.]+ s", "$1 A s");
     }
 
@@ -158,11 +159,11 @@ class CheckServiceIT {
     @Test
     void anArgumentWithANewlineRunsInAJvmOfItsOwn() throws Exception {
         String header = "X-Note: two\nlines";
-        LauncherIT.Result tried = inService("check_worker", "-p", port(), "-k", header);
+        LauncherIT.Result tried = inService("check_worker", "-H", "127.0.0.1", "-p", port(), "-k", header);
         assertEquals(127, tried.code(), "went to the service: " + tried.stdout());
         assertTrue(tried.stderr().contains(NO_JAVA), tried.stderr());
-        LauncherIT.Result r = withState(service.stateFile(), "check_worker", "-p", port(), "-k", header);
-        assertEquals(inOwnJvm("check_worker", "-p", port(), "-k", header).stdout(), r.stdout());
+        LauncherIT.Result r = withState(service.stateFile(), "check_worker", "-H", "127.0.0.1", "-p", port(), "-k", header);
+        assertEquals(inOwnJvm("check_worker", "-H", "127.0.0.1", "-p", port(), "-k", header).stdout(), r.stdout());
         assertEquals(3, r.code(), r.stdout());
     }
 
@@ -186,7 +187,7 @@ class CheckServiceIT {
             Files.writeString(state, hasty.getLocalPort() + " " + "a".repeat(64) + "\n");
             ProcessBuilder pb = new ProcessBuilder("strace", "-f", "-qq", "-o", "/dev/null", "-e", "trace=none",
                     "-e", "inject=write:delay_enter=200000:when=1", LauncherIT.BIN.resolve("check_worker").toString(),
-                    "-p", port(), "-u", "/health", "-v");
+                    "-H", "127.0.0.1", "-p", port(), "-u", "/health", "-v");
             pb.environment().clear();
             pb.environment().putAll(Map.of("SELFHEAL_CHECK_SERVICE", state.toString(), "SELFHEAL_JAVA", NO_JAVA));
             Process p = pb.redirectErrorStream(true).start();
@@ -201,7 +202,7 @@ class CheckServiceIT {
     @Test
     void anEmptyStateFileVariableTurnsTheServiceOff() throws Exception {
         LauncherIT.Result r = LauncherIT.launch(Map.of("SELFHEAL_CHECK_SERVICE", "", "SELFHEAL_JAVA", NO_JAVA),
-                "check_worker", "-p", port());
+                "check_worker", "-H", "127.0.0.1", "-p", port());
         assertEquals(127, r.code(), "went to the service: " + r.stdout());
     }
 
@@ -212,7 +213,7 @@ class CheckServiceIT {
         Files.copy(service.stateFile(), foreign); // the right port and token, but not the caller's file
         Files.setOwner(foreign, foreign.getFileSystem().getUserPrincipalLookupService().lookupPrincipalByName("nobody"));
         LauncherIT.Result r = LauncherIT.launch(Map.of("SELFHEAL_CHECK_SERVICE", foreign.toString(), "SELFHEAL_JAVA", NO_JAVA),
-                "check_worker", "-p", port(), "-u", "/health");
+                "check_worker", "-H", "127.0.0.1", "-p", port(), "-u", "/health");
         assertEquals(127, r.code(), "went to the service: " + r.stdout());
         assertTrue(r.stderr().contains(NO_JAVA), r.stderr());
     }
@@ -222,7 +223,7 @@ class CheckServiceIT {
         String port = Files.readString(service.stateFile()).split(" ")[0];
         Path forged = dir.resolve("forged");
         Files.writeString(forged, port + " " + "0".repeat(64) + "\n");
-        LauncherIT.Result r = withState(forged, "check_worker", "-p", port(), "-u", "/health");
+        LauncherIT.Result r = withState(forged, "check_worker", "-H", "127.0.0.1", "-p", port(), "-u", "/health");
         assertEquals(0, r.code(), r.stdout());
         assertTrue(r.firstLine().startsWith("WORKER OK - health+json pass"), r.stdout());
         assertTrue(Files.readString(service.log()).contains("check-service: REFUSED wrong token"), Files.readString(service.log()));
@@ -232,7 +233,7 @@ class CheckServiceIT {
     void aStateFileWithNobodyListeningFallsBackToAJvmOfItsOwn() throws Exception {
         Path stale = dir.resolve("stale");
         Files.writeString(stale, closedPort() + " " + "f".repeat(64) + "\n");
-        LauncherIT.Result r = withState(stale, "check_worker", "-p", port(), "-u", "/down");
+        LauncherIT.Result r = withState(stale, "check_worker", "-H", "127.0.0.1", "-p", port(), "-u", "/down");
         assertEquals(2, r.code(), r.stdout());
         assertTrue(r.firstLine().startsWith("WORKER CRITICAL - health+json fail"), r.stdout());
         assertEquals("", r.stderr());
@@ -245,7 +246,7 @@ class CheckServiceIT {
             List<Future<LauncherIT.Result>> results = new ArrayList<>();
             for (int i = 0; i < 16; i++) {
                 String path = i % 2 == 0 ? "/health" : "/down";
-                results.add(nagios.submit(() -> inService("check_worker", "-p", port(), "-u", path)));
+                results.add(nagios.submit(() -> inService("check_worker", "-H", "127.0.0.1", "-p", port(), "-u", path)));
             }
             for (int i = 0; i < 16; i++) {
                 LauncherIT.Result r = results.get(i).get(60, TimeUnit.SECONDS);
@@ -292,11 +293,11 @@ class CheckServiceIT {
         Service upgraded = Service.start(installed, dir, "upgraded");
         try {
             Map<String, String> env = Map.of("SELFHEAL_CHECK_SERVICE", upgraded.stateFile().toString(), "SELFHEAL_JAVA", NO_JAVA);
-            assertEquals(0, LauncherIT.launch(env, installed.resolve("check_worker"), "-p", port(), "-u", "/health").code());
+            assertEquals(0, LauncherIT.launch(env, installed.resolve("check_worker"), "-H", "127.0.0.1", "-p", port(), "-u", "/health").code());
 
             Path upgrade = Files.copy(jar, installed.resolve("check-worker.jar.new"));
             Files.move(upgrade, jar, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
-            LauncherIT.Result r = LauncherIT.launch(env, installed.resolve("check_worker"), "-p", port(), "-u", "/health");
+            LauncherIT.Result r = LauncherIT.launch(env, installed.resolve("check_worker"), "-H", "127.0.0.1", "-p", port(), "-u", "/health");
             assertEquals(127, r.code(), "the service answered with its old jar: " + r.stdout());
             assertTrue(upgraded.process().waitFor(10, TimeUnit.SECONDS), "the service did not stop");
             assertEquals(CheckService.EXIT_REPLACED, upgraded.process().exitValue());
@@ -322,7 +323,7 @@ class CheckServiceIT {
         Service killed = Service.start(dir, "killed");
         killed.process().destroyForcibly().waitFor(10, TimeUnit.SECONDS);
         assertTrue(Files.exists(killed.stateFile()));
-        LauncherIT.Result r = withState(killed.stateFile(), "check_worker", "-p", port(), "-u", "/health");
+        LauncherIT.Result r = withState(killed.stateFile(), "check_worker", "-H", "127.0.0.1", "-p", port(), "-u", "/health");
         assertEquals(0, r.code(), r.stdout() + r.stderr());
         assertEquals("", r.stderr());
     }

@@ -139,6 +139,9 @@ class CheckWorkerTest {
             return output.lines().findFirst().orElse("")
                     .replaceAll(" in [0-9.]+ s", " in T s")
                     .replaceAll("'time'=[0-9.]+s", "'time'=Ts")
+                    // the time's max (the timeout) and the size: checked once, in perfdataHasTheTimeoutAsMaxAndTheSize
+                    .replaceAll("('time'=Ts;[^;]*;[^;]*;0);[0-9.]+", "$1")
+                    .replaceAll(" 'size'=[0-9]+B;;;0", "")
                     .replace(":" + endpoint.port(), ":PORT");
         }
     }
@@ -150,6 +153,13 @@ class CheckWorkerTest {
         long start = System.nanoTime();
         int code = new CheckWorker(CLOCK).run(all.toArray(String[]::new), new PrintStream(bytes, true, StandardCharsets.UTF_8));
         return new Run(code, bytes.toString(StandardCharsets.UTF_8), (System.nanoTime() - start) / 1_000_000);
+    }
+
+    @Test
+    void perfdataHasTheTimeoutAsMaxAndTheSize() {
+        Run run = run("-u", "/health/pass", "-t", "7.5");
+        assertTrue(run.output().matches("(?s)WORKER OK - .* \\| 'time'=[0-9.]+s;;;0;7.5 'size'=" + HEALTH_PASS.getBytes(
+                StandardCharsets.UTF_8).length + "B;;;0\n.*"), run.output());
     }
 
     @Test

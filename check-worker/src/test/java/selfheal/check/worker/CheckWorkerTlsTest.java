@@ -93,7 +93,7 @@ class CheckWorkerTlsTest {
         ByteArrayOutputStream bytes = new ByteArrayOutputStream();
         int code = new CheckWorker(CheckWorkerTest.CLOCK).run(args, new PrintStream(bytes, true, StandardCharsets.UTF_8));
         return code + " " + bytes.toString(StandardCharsets.UTF_8).lines().findFirst().orElse("")
-                .replaceAll(" in [0-9.]+ s", " in T s").replaceAll("'time'=[0-9.]+s", "'time'=Ts");
+                .replaceAll(" in [0-9.]+ s", " in T s").replaceAll("'time'=[0-9.]+s;;;0;10 'size'=[0-9]+B;;;0", "'time'=Ts;;;0");
     }
 
     @Test
@@ -136,6 +136,29 @@ class CheckWorkerTlsTest {
     @Test
     void aMissingCaFileIsAUsageError() {
         assertEquals("3 WORKER UNKNOWN - usage: cannot read --ca-file /nonexistent.pem: NoSuchFileException: /nonexistent.pem (see check_worker --help)",
-                run("-S", "--ca-file", "/nonexistent.pem"));
+                run("-S", "-H", "localhost", "--ca-file", "/nonexistent.pem"));
+    }
+
+    /** -C as check_http counts it (its certificate is made for 2 days: 1 whole day left), the document still checked. */
+    @Test
+    void certificateDaysAreJudgedAsCheckHttpJudgesThem() throws Exception {
+        String port = String.valueOf(endpoint.port());
+        Path checkHttp = Path.of("/usr/lib/nagios/plugins/check_http");
+        for (String[] row : new String[][] {{"30", "1"}, {"30,5", "2"}, {"1", "1"}, {"0", "0"}}) {
+            ByteArrayOutputStream bytes = new ByteArrayOutputStream();
+            int code = new CheckWorker(java.time.InstantSource.system(), Path.of("")).run(new String[] {"-H", "localhost",
+                "-p", port, "--ca-file", caPem.toString(), "-C", row[0]}, new PrintStream(bytes, true, StandardCharsets.UTF_8));
+            String out = bytes.toString(StandardCharsets.UTF_8);
+            assertEquals(Integer.parseInt(row[1]), code, "-C " + row[0] + ": " + out);
+            assertTrue(code == 0 || out.contains("certificate expires in 1 days ("), out);
+            assertTrue(out.contains("health+json pass"), "the document is checked too: " + out);
+            if (Files.isExecutable(checkHttp)) {
+                Process p = new ProcessBuilder(checkHttp.toString(), "-H", "localhost", "-p", port, "-C", row[0])
+                        .redirectErrorStream(true).start();
+                String peer = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+                assertTrue(p.waitFor(20, TimeUnit.SECONDS));
+                assertEquals(Integer.parseInt(row[1]), p.exitValue(), "check_http -C " + row[0] + ": " + peer);
+            }
+        }
     }
 }

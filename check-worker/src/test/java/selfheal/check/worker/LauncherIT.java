@@ -49,7 +49,8 @@ class LauncherIT {
 
     record Result(int code, String stdout, String stderr) {
         String firstLine() {
-            return stdout.lines().findFirst().orElse("").replaceAll(" in [0-9.]+ s", " in T s").replaceAll("'time'=[0-9.]+s", "'time'=Ts");
+            return stdout.lines().findFirst().orElse("").replaceAll(" in [0-9.]+ s", " in T s").replaceAll("'time'=[0-9.]+s", "'time'=Ts")
+                    .replaceAll("('time'=Ts;[^;]*;[^;]*;0);10", "$1").replaceAll(" 'size'=[0-9]+B;;;0", "");
         }
     }
 
@@ -184,7 +185,7 @@ class LauncherIT {
         try (ServerSocket s = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
             refused = s.getLocalPort();
         }
-        r = launch("check_worker", "-p", String.valueOf(refused));
+        r = launch("check_worker", "-H", "127.0.0.1", "-p", String.valueOf(refused));
         assertEquals("WORKER CRITICAL - connection refused by 127.0.0.1:" + refused, r.firstLine());
         assertEquals(2, r.code());
     }
@@ -193,13 +194,17 @@ class LauncherIT {
     void helpVersionAndUsageErrorsExitThree() throws Exception {
         Result help = launch("check_worker", "--help");
         assertEquals(3, help.code());
-        assertTrue(help.stdout().startsWith("usage: check_worker [options]"), help.stdout());
+        assertTrue(help.stdout().startsWith("check_worker v"), help.stdout());
+        assertTrue(help.stdout().contains("usage: check_worker -H HOST | -I ADDRESS"), help.stdout());
         assertTrue(help.stdout().contains("--timeout-result <STATE>"), help.stdout());
         Result version = launch("check_listener", "-V");
         assertEquals(3, version.code());
-        assertTrue(version.stdout().matches("check_listener \\d+\\.\\d+\\.\\d+\\S*\n"), version.stdout());
-        Result usage = launch("check_worker", "-c", "10:1");
+        assertTrue(version.stdout().matches("check_listener v(\\d+\\.\\d+\\.\\d+\\S*) \\(selfheal \\1\\)\n"), version.stdout());
+        Result usage = launch("check_worker", "-H", "127.0.0.1", "-c", "10:1");
         assertEquals("WORKER UNKNOWN - usage: bad range '10:1': start is greater than end (see check_worker --help)", usage.firstLine());
+        Result nothing = launch("check_worker");
+        assertEquals("WORKER UNKNOWN - usage: -H/--hostname is required (see check_worker --help)", nothing.firstLine());
+        assertEquals(3, nothing.code());
         assertEquals(3, usage.code());
         assertEquals("", usage.stderr());
     }
@@ -219,7 +224,7 @@ class LauncherIT {
             });
             answer.setDaemon(true);
             answer.start();
-            Result r = launch("check_listener", "-p", String.valueOf(server.getLocalPort()));
+            Result r = launch("check_listener", "-H", "127.0.0.1", "-p", String.valueOf(server.getLocalPort()));
             assertEquals("LISTENER OK - pong from 127.0.0.1:" + server.getLocalPort() + " in T s | 'time'=Ts;;;0", r.firstLine());
             assertEquals(0, r.code());
             answer.join(2_000);
