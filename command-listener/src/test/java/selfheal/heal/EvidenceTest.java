@@ -189,18 +189,19 @@ class EvidenceTest {
         fx.set("command.foo-restart.evidence.logs", log("worker.log", 10).toString());
         Path summary = bundle(idOf(heal())).resolve("SUMMARY.txt");
 
-        assertNotEquals(0, runAs("nobody", "nogroup", summary), "nobody read " + summary);
+        assertNotEquals(0, runAs("nobody", "nogroup", "cat", summary), "nobody read " + summary);
+        assertNotEquals(0, runAs("nobody", "nogroup", "ls", summary.getParent()), "nobody listed the bundle");
 
         fx.set("evidence.group", "nogroup");
         Path shared = bundle(idOf(heal())).resolve("SUMMARY.txt");
-        assertEquals(0, runAs("nobody", "nogroup", shared), "a member of evidence.group could not read " + shared);
+        assertEquals(0, runAs("nobody", "nogroup", "cat", shared), "a member of evidence.group could not read " + shared);
         assertEquals("rw-r-----", PosixFilePermissions.toString(Files.getPosixFilePermissions(shared)));
     }
 
-    /** cat FILE as USER in GROUP only (setpriv, as root); its exit code. */
-    private static int runAs(String user, String group, Path file) throws Exception {
+    /** PROGRAM PATH as USER in GROUP only (setpriv, as root); its exit code. */
+    private static int runAs(String user, String group, String program, Path path) throws Exception {
         Process cat = new ProcessBuilder("setpriv", "--reuid=" + user, "--regid=" + group, "--clear-groups",
-                "cat", file.toString()).redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect.DISCARD)
+                program, path.toString()).redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect.DISCARD)
                 .start();
         assertTrue(cat.waitFor(10, TimeUnit.SECONDS));
         return cat.exitValue();
