@@ -115,6 +115,17 @@ final class OperatorModes {
         for (String warning : evidence.warnings()) {
             warnings.add("WARNING " + file + ": " + warning);
         }
+        for (Map.Entry<String, EvidenceConfig.Spec> e : evidence.specs().entrySet()) {
+            AllowedCommand c = config.commands().get(e.getKey());
+            Duration both = c.timeout().plus(e.getValue().timeout());
+            if (both.compareTo(config.handlerTimeout()) >= 0 && c.timeout().compareTo(config.handlerTimeout()) < 0) {
+                warnings.add("WARNING " + file + ": command." + c.name() + ".timeout " + seconds(c.timeout())
+                        + " and its evidence.timeout " + seconds(e.getValue().timeout()) + " are not below"
+                        + " handler.timeout " + seconds(config.handlerTimeout()) + " together: evidence that takes"
+                        + " its whole time before a slow run leaves the event handler waiting past its -t;"
+                        + " lower one of them");
+            }
+        }
     }
 
     /**

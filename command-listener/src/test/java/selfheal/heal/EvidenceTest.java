@@ -261,5 +261,9 @@ class EvidenceTest {
         assertTrue(checked.startsWith("OK "), checked);
         assertTrue(checked.contains("\nWARNING " + fx.config + ": command.foo-restart.evidence.logs: "
                 + tmp.resolve("rotated-away.log") + " is not readable now"), checked);
+        assertTrue(checked.contains("\nWARNING " + fx.config + ": command.foo-restart.timeout 20.00s and its"
+                + " evidence.timeout 5.00s are not below handler.timeout 25.00s together: "), checked);
+        fx.set("command.foo-restart.evidence.timeout", "4");
+        assertFalse(fx.operator("--check-config", fx.config.toString()).contains("together"));
     }
 }
