@@ -16,6 +16,7 @@ import java.util.List;
 import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
+import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -218,6 +219,46 @@ class EvidenceTest {
         assertEquals(2, fx.runs().size(), "the heal ran");
         String outcome = fx.outcomes().get(0);
         assertTrue(outcome.contains(" evidence=\"none (not written: "), outcome);
+    }
+
+    @Test
+    void onAFullDiskTheEvidenceIsDroppedSaidSoAndTheHealStillRuns() throws Exception {
+        fx.set("command.foo-restart.evidence.logs", log("worker.log", 2000).toString());
+        Path root = Files.createDirectory(fx.stateDir.resolve("evidence"));
+        Assumptions.assumeTrue(ListenerFixture.runsAsRoot(), "mounting a tmpfs needs root");
+        Process mount = new ProcessBuilder("mount", "-t", "tmpfs", "-o", "size=64k,mode=0750", "tmpfs",
+                root.toString()).redirectErrorStream(true).start();
+        Assumptions.assumeTrue(mount.waitFor(10, TimeUnit.SECONDS) && mount.exitValue() == 0, "mount failed");
+        try {
+            try (java.io.OutputStream out = Files.newOutputStream(root.resolve("filler"))) {
+                while (true) {
+                    out.write(new byte[4096]);
+                    out.flush();
+                }
+            } catch (IOException full) {
+                // the file system is full
+            }
+
+            Handled handled = heal();
+
+            assertTrue(handled.reply().line().matches("OK foo-restart exit=0 [0-9.]+s"), handled.reply().line());
+            assertEquals(2, fx.runs().size(), "the heal ran");
+            String outcome = fx.outcomes().get(0);
+            assertTrue(outcome.contains(" evidence=\"none (disk full: "), outcome);
+            assertEquals(List.of(), ids(), "the partial bundle was removed");
+        } finally {
+            new ProcessBuilder("umount", "-l", root.toString()).inheritIO().start().waitFor(10, TimeUnit.SECONDS);
+        }
+    }
+
+    @Test
+    void theStatusUrlIsTheWatchsWhenNoneIsGiven() throws Exception {
+        fx.set("watch.foo.url", "http://127.0.0.1:8081/health");
+        fx.set("watch.foo.heal", "foo-restart");
+        fx.set("command.foo-restart.evidence.lines", "10");
+
+        assertEquals("http://127.0.0.1:8081/health", ListenerConfig.load(fx.config).evidence().spec("foo-restart")
+                .orElseThrow().url().orElseThrow().toString());
     }
 
     @Test
