@@ -91,6 +91,18 @@ class EvidenceTest {
     }
 
     @Test
+    void aFailedRunsReplyNamesItsEvidenceToo() throws Exception {
+        fx.command("foo-restart", "fail.sh", "");
+        fx.set("command.foo-restart.evidence.logs", log("worker.log", 10).toString());
+
+        Handled handled = heal();
+
+        assertTrue(handled.reply().line().matches("ERR failed foo-restart exit=3 [0-9.]+s evidence=\\S+"),
+                handled.reply().line());
+        assertTrue(Files.isDirectory(bundle(idOf(handled))));
+    }
+
+    @Test
     void aHangingEvidenceScriptIsKilledWithItsChildrenAtItsLimitAndTheHealStillRuns() throws Exception {
         Path childPid = tmp.resolve("child.pid");
         fx.set("command.foo-restart.evidence.script", ListenerFixture.script("hang.sh").toString());

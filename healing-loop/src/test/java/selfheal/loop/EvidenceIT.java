@@ -10,6 +10,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -20,6 +21,7 @@ import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
 import org.junit.jupiter.api.TestMethodOrder;
+import org.junit.jupiter.api.io.TempDir;
 
 /**
  * Evidence before healing, through the whole loop (STACK_EVIDENCE=yes): the real foo killed with -9 and hung,
@@ -94,6 +96,38 @@ class EvidenceIT {
         String shown = operator("--evidence", id);
         assertTrue(shown.startsWith("evidence " + id + "\ncommand: foo-restart\ntrigger: 127.0.0.1\n"), shown);
         assertTrue(operator("--evidence", "foo-restart").contains(id + "  "));
+    }
+
+    @Test
+    @Order(3)
+    void theHandlerCommentsTheEvidenceOfAFailedHealToo(@TempDir Path dir) throws Exception {
+        Path pipe = dir.resolve("nagios.cmd");
+        assertEquals(0, new ProcessBuilder("mkfifo", pipe.toString()).start().waitFor());
+        CompletableFuture<String> submitted = CompletableFuture.supplyAsync(() -> {
+            try {
+                return Files.readString(pipe);
+            } catch (IOException e) {
+                throw new IllegalStateException(e);
+            }
+        });
+        String id = "20261203T171501Z-foo-restart";
+        try (FakeListener listener = new FakeListener("ERR failed foo-restart exit=1 0.20s evidence=" + id, 0)) {
+            ProcessBuilder builder = new ProcessBuilder(PrivateStack.checkout().resolve(
+                    "nagios-config/selfheal-event-handler").toString(), "-f", pipe.toString(), "-n", "foo-host",
+                    "-d", "foo worker", "CRITICAL", "HARD", "4", "127.0.0.1", String.valueOf(listener.port()),
+                    "foo-restart").redirectErrorStream(true);
+            builder.environment().clear(); // as Nagios starts it
+            Process handler = builder.start();
+            handler.getOutputStream().close();
+            String output = new String(handler.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+            assertTrue(handler.waitFor(40, TimeUnit.SECONDS));
+            assertEquals(2, handler.exitValue(), output);
+            assertTrue(output.startsWith("evidence foo-restart@127.0.0.1:" + listener.port() + " (CRITICAL HARD 4):"
+                    + " evidence " + id + " kept on 127.0.0.1: command-listener --evidence " + id + "\n"), output);
+        }
+        String line = submitted.get(5, TimeUnit.SECONDS);
+        assertTrue(line.matches("\\[[0-9]+] ADD_SVC_COMMENT;foo-host;foo worker;1;selfheal;evidence " + id
+                + " kept on 127\\.0\\.0\\.1: command-listener --evidence " + id + "\n"), line);
     }
 
     /** Waits for the heal's audit record; checks the id in reply, record and handler log; returns it. */
