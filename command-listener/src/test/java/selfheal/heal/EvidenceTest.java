@@ -139,6 +139,44 @@ class EvidenceTest {
     }
 
     @Test
+    void aJvmOfAnotherUserIsDumpedAsThatUserAndTheSummaryNamesTheThreadTheHeartbeatWaitsFor() throws Exception {
+        Assumptions.assumeTrue(ListenerFixture.runsAsRoot(), "running a JVM as nobody needs root");
+        Path source = tmp.resolve("Stuck.java");
+        Files.copy(Path.of("src/test/resources/selfheal/heal/evidence/Stuck.java"), source);
+        Files.setPosixFilePermissions(source, PosixFilePermissions.fromString("rw-r--r--"));
+        Process stuck = new ProcessBuilder("setpriv", "--reuid=nobody", "--regid=nogroup", "--clear-groups",
+                "env", "-i", "PATH=" + ScriptRunner.PATH, "java", "-XX:+UseSerialGC", source.toString())
+                .directory(tmp.toFile()).redirectErrorStream(true).start();
+        try {
+            java.io.BufferedReader out = new java.io.BufferedReader(new java.io.InputStreamReader(
+                    stuck.getInputStream(), StandardCharsets.UTF_8));
+            assertEquals("ready", out.readLine());
+            long jvm = stuck.toHandle().descendants().map(ProcessHandle::pid).findFirst().orElse(stuck.pid());
+            Path pidfile = tmp.resolve("stuck.pid");
+            Files.writeString(pidfile, jvm + "\n");
+            fx.set("command.foo-restart.evidence.pidfile", pidfile.toString());
+            fx.set("command.foo-restart.evidence.timeout", "20");
+
+            Path bundle = bundle(idOf(heal()));
+
+            String threads = Files.readString(bundle.resolve("threads.txt"));
+            assertTrue(threads.startsWith("/usr/sbin/runuser -u nobody -- "), threads);
+            assertTrue(threads.contains("\n\"heartbeat\" #"), threads);
+            assertTrue(Files.readString(bundle.resolve("process.txt")).contains("\nUser: nobody\n"));
+            String summary = Files.readString(bundle.resolve("SUMMARY.txt"));
+            assertTrue(summary.contains("\nsuspicious thread: \"order-writer\" TIMED_WAITING (sleeping), holds <"),
+                    summary);
+            assertTrue(summary.contains(">, which the heartbeat thread \"heartbeat\" waits for\n    at "), summary);
+            assertTrue(Files.readString(bundle.resolve("heap.txt")).contains("def new generation")
+                    || Files.readString(bundle.resolve("heap.txt")).contains("DefNew"),
+                    Files.readString(bundle.resolve("heap.txt")));
+        } finally {
+            stuck.toHandle().descendants().forEach(ProcessHandle::destroyForcibly);
+            stuck.destroyForcibly().waitFor(10, TimeUnit.SECONDS);
+        }
+    }
+
+    @Test
     void aWorkerThatIsGoneIsNotedNotRunningWithoutWaiting() throws Exception {
         Process gone = new ProcessBuilder("/bin/true").start();
         gone.waitFor(5, TimeUnit.SECONDS);
