@@ -91,6 +91,27 @@ class EvidenceTest {
     }
 
     @Test
+    void theWatchsHealKeepsTheReadingThatTriggeredIt() throws Exception {
+        fx.set("watch.foo.url", "http://127.0.0.1:8081/health");
+        fx.set("watch.foo.heal", "foo-restart");
+        fx.set("watch.foo.after", "1");
+        fx.set("watch.foo.grace", "0.1");
+        fx.set("command.foo-restart.evidence.lines", "10");
+        ListenerConfig config = ListenerConfig.load(fx.config);
+        List<String> log = new java.util.ArrayList<>();
+        WorkerWatch watch = new WorkerWatch(config.watches().get("foo"), () -> config,
+                spec -> new WorkerWatch.Reading("CRITICAL", "WORKER CRITICAL - health+json fail, failing:"
+                        + " worker:heartbeat (fail)"), new HealPath(Clock.systemUTC()), System::nanoTime, log::add);
+        Thread.sleep(150); // its grace
+
+        watch.round();
+
+        assertEquals(List.of("status: CRITICAL", "line: WORKER CRITICAL - health+json fail, failing: worker:heartbeat"
+                + " (fail)"), Files.readAllLines(bundle(ids().get(0)).resolve("watch.txt")), log.toString());
+        assertTrue(log.get(log.size() - 1).contains(" evidence=" + ids().get(0)), log.toString());
+    }
+
+    @Test
     void aFailedRunsReplyNamesItsEvidenceToo() throws Exception {
         fx.command("foo-restart", "fail.sh", "");
         fx.set("command.foo-restart.evidence.logs", log("worker.log", 10).toString());
