@@ -7,7 +7,6 @@ import java.io.RandomAccessFile;
 import java.net.HttpURLConnection;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Instant;
@@ -28,8 +27,6 @@ import java.util.concurrent.TimeUnit;
  * gone costs no waiting: no jcmd is started, and its refused status connection answers at once.
  */
 final class EvidenceCollectors {
-    private static final Path PROC = Path.of("/proc");
-
     private final EvidenceConfig.Spec spec;
     private final long deadline;
     private final Map<String, byte[]> done = new LinkedHashMap<>();
@@ -72,6 +69,7 @@ final class EvidenceCollectors {
                     .getBytes(StandardCharsets.UTF_8));
         }
         if (spec.pidfile().isPresent() || spec.unit().isPresent()) {
+            worker = "not known by the deadline";
             expected.add("threads.txt");
             expected.add("heap.txt");
             expected.add("process.txt");
@@ -212,7 +210,7 @@ final class EvidenceCollectors {
         try {
             if (spec.pidfile().isPresent()) {
                 source = "pidfile " + spec.pidfile().get();
-                pid = pidOf(spec.pidfile().get());
+                pid = EvidenceProcess.pidOf(spec.pidfile().get());
             } else {
                 source = "unit " + spec.unit().get();
                 EvidenceCommand.Result shown = EvidenceCommand.run(List.of("systemctl", "show", "-p", "MainPID",
@@ -224,8 +222,7 @@ final class EvidenceCollectors {
             source = "no pid: " + e;
             pid = -1;
         }
-        String state = pid > 0 ? procState(pid) : null;
-        if (state == null) {
+        if (pid <= 0 || !EvidenceProcess.alive(pid)) {
             worker = "not running (" + source + (pid > 0 ? " names " + pid + ", which is not alive)" : " names no pid)");
             put("process.txt", (worker + "\n").getBytes(StandardCharsets.UTF_8));
             put("threads.txt", "not taken: the worker is not running\n".getBytes(StandardCharsets.UTF_8));
@@ -233,8 +230,8 @@ final class EvidenceCollectors {
             return;
         }
         long running = pid;
-        String facts = process(pid, source);
-        worker = "pid " + pid + " running, " + firstLines(facts);
+        String facts = EvidenceProcess.facts(pid, source);
+        worker = "pid " + pid + " running, " + EvidenceProcess.summary(facts);
         put("process.txt", facts.getBytes(StandardCharsets.UTF_8));
         Thread heap = new Thread(() -> put("heap.txt", text(() -> jcmd(running, "GC.heap_info"))), "evidence");
         heap.setDaemon(true);
@@ -244,85 +241,13 @@ final class EvidenceCollectors {
         put("threads.txt", dump);
     }
 
-    private static long pidOf(Path pidfile) throws IOException {
-        if (!Files.exists(pidfile)) {
-            return -1;
-        }
-        String text = new String(Files.readAllBytes(pidfile), StandardCharsets.US_ASCII).strip();
-        return Chars.isDigits(text, 10) ? Long.parseLong(text) : -1;
-    }
-
-    /** The state letter from /proc/PID/stat, or null when the process is gone or a zombie. */
-    private static String procState(long pid) {
-        try {
-            String stat = new String(Files.readAllBytes(PROC.resolve(Long.toString(pid)).resolve("stat")),
-                    StandardCharsets.US_ASCII);
-            int close = stat.lastIndexOf(')');
-            String state = stat.substring(close + 2, close + 3);
-            return state.equals("Z") || state.equals("X") ? null : state;
-        } catch (IOException | RuntimeException e) {
-            return null;
-        }
-    }
-
-    /** State, threads, RSS from /proc/PID/status; open descriptors; start time; user; exe and command line. */
-    private static String process(long pid, String source) {
-        Path proc = PROC.resolve(Long.toString(pid));
-        StringBuilder text = new StringBuilder();
-        try {
-            for (String line : Files.readAllLines(proc.resolve("status"), StandardCharsets.UTF_8)) {
-                if (line.startsWith("State:") || line.startsWith("Threads:") || line.startsWith("VmRSS:")
-                        || line.startsWith("VmSize:") || line.startsWith("Uid:")) {
-                    text.append(line.replace('\t', ' ')).append('\n');
-                }
-            }
-        } catch (IOException e) {
-            text.append("status: ").append(e).append('\n');
-        }
-        int fds = 0;
-        try (DirectoryStream<Path> entries = Files.newDirectoryStream(proc.resolve("fd"))) {
-            for (Path ignored : entries) {
-                fds++;
-            }
-            text.append("Open descriptors: ").append(fds).append('\n');
-        } catch (IOException e) {
-            text.append("Open descriptors: ").append(e).append('\n');
-        }
-        ProcessHandle.of(pid).flatMap(h -> h.info().startInstant()).ifPresent(started -> text.append("Started: ")
-                .append(AuditLog.utc(started)).append(" (").append(Reply.seconds(
-                        (System.currentTimeMillis() - started.toEpochMilli()) / 1000.0)).append(" ago)\n"));
-        try {
-            text.append("User: ").append(Files.getOwner(proc).getName()).append('\n');
-            text.append("Exe: ").append(Files.readSymbolicLink(proc.resolve("exe"))).append('\n');
-        } catch (IOException e) {
-            text.append("Exe: ").append(e).append('\n');
-        }
-        try {
-            text.append("Cmdline: ").append(new String(Files.readAllBytes(proc.resolve("cmdline")),
-                    StandardCharsets.UTF_8).replace('\0', ' ').strip()).append('\n');
-        } catch (IOException e) {
-            text.append("Cmdline: ").append(e).append('\n');
-        }
-        return "pid " + pid + " (" + source + ")\n" + text;
-    }
-
-    private static String firstLines(String facts) {
-        StringBuilder line = new StringBuilder();
-        for (String fact : facts.split("\n")) {
-            if (fact.startsWith("State:") || fact.startsWith("Threads:") || fact.startsWith("VmRSS:")) {
-                line.append(line.length() == 0 ? "" : ", ").append(fact.replaceAll(" +", " "));
-            }
-        }
-        return line.toString();
-    }
-
     /**
      * {@code jcmd PID WHAT} as the worker's user (the attach mechanism talks only to the same user): directly
      * when that is ours, through runuser when we are root, else through {@code sudo -n -u USER} (a sudoers
      * rule must allow it, README.md). The worker's own JDK's jcmd when its executable is a java, else PATH's.
      */
     private String jcmd(long pid, String what) throws IOException, InterruptedException {
-        Path proc = PROC.resolve(Long.toString(pid));
+        Path proc = EvidenceProcess.PROC.resolve(Long.toString(pid));
         String jcmd = null;
         try {
             Path exe = Files.readSymbolicLink(proc.resolve("exe"));
