@@ -239,6 +239,11 @@ final class EvidenceCollectors {
         byte[] dump = text(() -> jcmd(running, "Thread.print"));
         threads = new String(dump, StandardCharsets.UTF_8);
         put("threads.txt", dump);
+        try {
+            heap.join(Math.max(1, TimeUnit.NANOSECONDS.toMillis(left()))); // this collector is done with both
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
     }
 
     /**
