@@ -74,7 +74,17 @@ record EvidenceConfig(Optional<String> group, int keep, long maxTotal, Map<Strin
         Path check(String key, String value);
     }
 
-    /** Whether {@code key} is one of ours: a global evidence key or a command's evidence attribute. */
+    /** Whether any key is an evidence key: without one, nothing of this class is needed. */
+    static boolean configured(Map<String, String> values) {
+        for (String key : values.keySet()) {
+            if (key.startsWith("evidence.") || key.startsWith("command.") && key.contains(".evidence.")) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    /** Whether {@code attribute} (after {@code command.NAME.}) is a command's evidence attribute. */
     static boolean isCommandAttribute(String attribute) {
         return COMMAND_ATTRIBUTES.contains(attribute);
     }
@@ -128,8 +138,11 @@ record EvidenceConfig(Optional<String> group, int keep, long maxTotal, Map<Strin
                 }
             }
         }
-        Optional<Path> pidfile = Optional.ofNullable(values.get(prefix + "pidfile"))
-                .map(v -> absolute(prefix + "pidfile", v, problems));
+        // No lambdas here: every connection loads the configuration, ping included, and a fresh JVM pays
+        // several milliseconds for its first lambda.
+        Optional<Path> pidfile = values.containsKey(prefix + "pidfile")
+                ? Optional.ofNullable(absolute(prefix + "pidfile", values.get(prefix + "pidfile"), problems))
+                : Optional.empty();
         Optional<String> unit = Optional.ofNullable(values.get(prefix + "unit"));
         if (unit.isPresent() && !unit.get().matches("[A-Za-z0-9:_.@\\\\-]+")) {
             problems.add(prefix + "unit: '" + unit.get() + "' is not a systemd unit name");
@@ -142,8 +155,9 @@ record EvidenceConfig(Optional<String> group, int keep, long maxTotal, Map<Strin
         }
         int lines = ListenerConfig.count(prefix + "lines", values.get(prefix + "lines"), DEFAULT_LINES, 100_000,
                 problems);
-        Optional<Path> script = Optional.ofNullable(values.get(prefix + "script"))
-                .map(v -> scripts.check(prefix + "script", v));
+        Optional<Path> script = values.containsKey(prefix + "script")
+                ? Optional.ofNullable(scripts.check(prefix + "script", values.get(prefix + "script")))
+                : Optional.empty();
         List<String> args = Chars.split(values.getOrDefault(prefix + "args", ""), "");
         if (!args.isEmpty() && script.isEmpty()) {
             problems.add(prefix + "args: there is no " + prefix + "script for them");

@@ -361,8 +361,16 @@ record ListenerConfig(Map<String, AllowedCommand> commands, List<AddressRange> a
     /** {@code evidence.*} and {@code command.NAME.evidence.*}; an evidence script is judged as a heal script is. */
     private static EvidenceConfig evidence(Map<String, String> values, Map<String, AllowedCommand> commands,
                                            Map<String, WatchSpec> watches, Owners owners, List<String> problems) {
-        return EvidenceConfig.parse(values, commands, watches,
-                (key, value) -> executable(key, value, owners, problems), problems);
+        if (!EvidenceConfig.configured(values)) {
+            return EvidenceConfig.NONE;
+        }
+        // An anonymous class, not a lambda: the first lambda costs a fresh JVM several milliseconds.
+        return EvidenceConfig.parse(values, commands, watches, new EvidenceConfig.ScriptCheck() {
+            @Override
+            public Path check(String key, String value) {
+                return executable(key, value, owners, problems);
+            }
+        }, problems);
     }
 
     /**
