@@ -215,8 +215,16 @@ final class EvidenceCollectors {
                 source = "unit " + spec.unit().get();
                 EvidenceCommand.Result shown = EvidenceCommand.run(List.of("systemctl", "show", "-p", "MainPID",
                         "--value", spec.unit().get()), Map.of(), Math.min(left(), TimeUnit.SECONDS.toNanos(2)), 256);
-                pid = shown.exit() == 0 && Chars.isDigits(shown.output().strip(), 10)
-                        ? Long.parseLong(shown.output().strip()) : -1;
+                if (shown.exit() != 0 || !Chars.isDigits(shown.output().strip(), 10)) {
+                    // not "not running": systemd could not be asked (no systemd, no such bus, killed at the limit)
+                    worker = "unknown (systemctl show -p MainPID --value " + spec.unit().get() + ": "
+                            + shown.text().strip().replace('\n', ' ') + ")";
+                    put("process.txt", (worker + "\n").getBytes(StandardCharsets.UTF_8));
+                    put("threads.txt", "not taken: no pid\n".getBytes(StandardCharsets.UTF_8));
+                    put("heap.txt", "not taken: no pid\n".getBytes(StandardCharsets.UTF_8));
+                    return;
+                }
+                pid = Long.parseLong(shown.output().strip()); // 0: the unit has no main process
             }
         } catch (IOException | InterruptedException | RuntimeException e) {
             source = "no pid: " + e;

@@ -222,6 +222,24 @@ class EvidenceTest {
     }
 
     @Test
+    void aUnitWhosePidSystemdCannotTellIsUnknownNotNotRunning() throws Exception {
+        fx.set("command.foo-restart.evidence.unit", "no-such-unit-" + ProcessHandle.current().pid() + ".service");
+
+        String process = Files.readString(bundle(idOf(heal())).resolve("process.txt"));
+
+        // Under systemd a unit that does not exist has MainPID 0; without systemd, systemctl fails.
+        Process asked = new ProcessBuilder("systemctl", "show", "-p", "MainPID", "--value", "no-such.service")
+                .redirectErrorStream(true).start();
+        asked.getInputStream().readAllBytes();
+        assertTrue(asked.waitFor(10, TimeUnit.SECONDS));
+        if (asked.exitValue() == 0) {
+            assertTrue(process.startsWith("not running (unit no-such-unit-"), process);
+        } else {
+            assertTrue(process.startsWith("unknown (systemctl show -p MainPID --value no-such-unit-"), process);
+        }
+    }
+
+    @Test
     void theNewestBundlesAreKeptPerCommandAndWithinTheTotalSize() throws Exception {
         fx.set("command.foo-restart.evidence.logs", log("worker.log", 3000).toString()); // about 100 KiB a bundle
         fx.set("command.foo-restart.evidence.lines", "100000");
