@@ -18,7 +18,8 @@ import java.util.concurrent.atomic.AtomicLong;
  * line goes out in one write, a short write is cut off again (so no line is ever torn) and reported, and the
  * record is forced to disk before {@link #append} returns. Fields: time, pid, id, phase, peer, request (as
  * received, escaped), decision (ok, run or the ERR reason), command, exit, duration, reply, and
- * detail/output when useful. A request that runs a script has two records sharing an id: {@code phase=intent}
+ * evidence (the bundle kept before a run, or why none was) and detail/output when useful. A request that runs
+ * a script has two records sharing an id: {@code phase=intent}
  * before the script starts, {@code phase=outcome} when it has ended; any other request has its outcome only.
  */
 final class AuditLog {
@@ -50,10 +51,15 @@ final class AuditLog {
 
     /**
      * One audit record; {@code exit} is null when nothing ran; {@code reply} is null in an intent, whose
-     * decision is {@code run}.
+     * decision is {@code run}; {@code evidence} is the bundle kept before the run, or {@code none (why)}, null
+     * when the command keeps none.
      */
     record Entry(Instant time, String id, Phase phase, String peer, byte[] request, Reply reply, String command,
-                 Integer exit, double seconds, String detail) {
+                 Integer exit, double seconds, String detail, String evidence) {
+        Entry(Instant time, String id, Phase phase, String peer, byte[] request, Reply reply, String command,
+              Integer exit, double seconds, String detail) {
+            this(time, id, phase, peer, request, reply, command, exit, seconds, detail, null);
+        }
     }
 
     /** A new request id, e.g. {@code 891-1764751234567}: the pid and a per-process sequence. */
@@ -108,6 +114,11 @@ final class AuditLog {
                 .append(" duration=").append(Reply.decimal(entry.seconds(), 3))
                 .append(" reply=").append(entry.reply() == null ? "-"
                         : quote(entry.reply().line().getBytes(StandardCharsets.US_ASCII)));
+        if (entry.evidence() != null) {
+            // an id as it is (what an operator greps for), a reason quoted
+            line.append(" evidence=").append(EvidenceStore.isId(entry.evidence()) ? entry.evidence()
+                    : quote(entry.evidence().getBytes(StandardCharsets.UTF_8)));
+        }
         if (entry.detail() != null && !entry.detail().isEmpty()) {
             line.append(" detail=").append(quote(entry.detail().getBytes(StandardCharsets.UTF_8)));
         }

@@ -70,6 +70,8 @@ public final class CommandListener {
             case RESET -> OperatorModes.reset(out, connection.get().peer(), invocation.config(), invocation.name(),
                     clock);
             case WATCH -> watch(invocation.config());
+            case EVIDENCE -> OperatorModes.evidence(out, connection.get().peer(), invocation.config(),
+                    invocation.name(), invocation.file());
             case SERVE -> serve(in, out, invocation.config());
         };
     }

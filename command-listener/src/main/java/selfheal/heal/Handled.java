@@ -9,9 +9,24 @@ package selfheal.heal;
  * @param exit the script's exit code; null when nothing ran or it was killed at its timeout
  * @param detail the script's output, or why the request was refused; null when there is nothing to add
  * @param lineComplete whether no reader is left blocked on the input, so that the rest can be drained
+ * @param evidence the bundle kept before the run, or why none was; null when the command collects none
  */
-record Handled(Reply reply, byte[] request, String command, Integer exit, String detail, boolean lineComplete) {
+record Handled(Reply reply, byte[] request, String command, Integer exit, String detail, boolean lineComplete,
+               Evidence.Kept evidence) {
     static final String NOT_IN_ALLOW = "peer not in allow";
+
+    Handled(Reply reply, byte[] request, String command, Integer exit, String detail, boolean lineComplete) {
+        this(reply, request, command, exit, detail, lineComplete, null);
+    }
+
+    /** This record with the evidence kept before its run, its id added to the reply. */
+    Handled withEvidence(Evidence.Kept kept) {
+        if (kept == null) {
+            return this;
+        }
+        return new Handled(kept.id() == null ? reply : reply.withEvidence(kept.id()), request, command, exit,
+                detail, lineComplete, kept);
+    }
 
     /** No complete line arrived (read deadline, a read error, a failure before reading ended). */
     static Handled unread(Reply reply, String detail) {
@@ -64,7 +79,7 @@ record Handled(Reply reply, byte[] request, String command, Integer exit, String
     /** This record with {@code note} added to its detail. */
     Handled noting(String note) {
         return new Handled(reply, request, command, exit, detail == null || detail.isEmpty() ? note
-                : detail + "; " + note, lineComplete);
+                : detail + "; " + note, lineComplete, evidence);
     }
 
     /** A command that ran well moments ago, answered OK without running it again ({@link Settle}). */

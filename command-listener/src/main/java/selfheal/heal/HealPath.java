@@ -27,6 +27,10 @@ import java.util.List;
  *       ({@code ERR state});
  *   <li><b>history</b>: the run is recorded with its trigger ({@link HealHistory}) where the budget counts
  *       it, for ping to report; a history that cannot be trusted refuses ({@code ERR state});
+ *   <li><b>evidence</b>: for a command with evidence configured, what its worker shows now is kept in a
+ *       bundle ({@link Evidence}), under the lock, within its own time limit, before the run destroys it; the
+ *       run's reply and outcome record name it ({@code evidence=<id>}), or the record says why none was kept.
+ *       Never a reason for the heal to fail;
  *   <li><b>run</b>: the script, through {@link ScriptRunner}; a run that ended well starts the settle, and
  *       marks its group stopped or not ({@link OperatorStop});
  *   <li><b>audit</b>: the outcome record, written before the reply goes out.
@@ -60,10 +64,15 @@ final class HealPath {
      * the reply in the result is for the caller.
      */
     Handled handle(Peer requester, byte[] line, ListenerConfig config) {
+        return handle(requester, line, config, null);
+    }
+
+    /** The same, for the watch: {@code reading} is what made it ask, kept with the evidence. */
+    Handled handle(Peer requester, byte[] line, ListenerConfig config, WorkerWatch.Reading reading) {
         Arrival arrival = arrival();
         Handled handled;
         try {
-            handled = decide(arrival, requester, line, config);
+            handled = decide(arrival, requester, line, config, reading);
         } catch (RuntimeException | Error e) {
             handled = Handled.crashed(e);
         }
@@ -73,6 +82,11 @@ final class HealPath {
 
     /** Every stage but the audit, for a line that has arrived: authorize, parse, whitelist, ..., run. */
     Handled decide(Arrival arrival, Peer requester, byte[] line, ListenerConfig config) {
+        return decide(arrival, requester, line, config, null);
+    }
+
+    private Handled decide(Arrival arrival, Peer requester, byte[] line, ListenerConfig config,
+                           WorkerWatch.Reading reading) {
         // authorize: after reading, so that the audit log shows what a refused peer asked for
         if (!requester.allowedBy(config)) {
             return Handled.denied(line);
@@ -98,7 +112,7 @@ final class HealPath {
             return Handled.refused(Reply.argumentsNotAllowed(name), line, name,
                     "arguments not allowed: " + request.args());
         }
-        return run(arrival, command, request.args(), requester, config, line);
+        return run(arrival, command, request.args(), requester, config, line, reading);
     }
 
     /** Ping and help: answered from the configuration alone, never run anything. */
@@ -157,7 +171,7 @@ final class HealPath {
 
     /** Lock, intent, budget, run. */
     private Handled run(Arrival arrival, AllowedCommand command, List<String> args, Peer requester,
-                        ListenerConfig config, byte[] line) {
+                        ListenerConfig config, byte[] line, WorkerWatch.Reading reading) {
         String name = command.name();
         // lock: held from before the budget is counted until the script ends; busy at once, never a wait
         try (GroupLock lock = GroupLock.tryAcquire(config.stateDir(), command.group())) {
@@ -201,6 +215,8 @@ final class HealPath {
             HealHistory history = new HealHistory(config.stateDir());
             history.verify(command);
             HealHistory.Trigger trigger = HealHistory.Trigger.of(requester);
+            // evidence: what the worker shows now, before the run destroys it; never refuses
+            Evidence.Kept evidence = Evidence.keep(config, command, requester.label(), reading, arrival.time());
             // run
             ScriptRunner.Outcome outcome = ScriptRunner.run(command, args, requester.label(), group -> {
                 lock.running(group);
@@ -210,12 +226,13 @@ final class HealPath {
                 history.record(command, trigger, clock.instant());
             });
             if (outcome.timedOut()) {
-                return Handled.ran(Reply.timedOut(name, outcome.seconds()), line, name, outcome);
+                return Handled.ran(Reply.timedOut(name, outcome.seconds()), line, name, outcome).withEvidence(evidence);
             }
             if (outcome.exit() != 0) {
-                return Handled.ran(Reply.failed(name, outcome.exit(), outcome.seconds()), line, name, outcome);
+                return Handled.ran(Reply.failed(name, outcome.exit(), outcome.seconds()), line, name, outcome)
+                        .withEvidence(evidence);
             }
-            Handled ran = Handled.ran(Reply.ran(name, outcome.seconds()), line, name, outcome);
+            Handled ran = Handled.ran(Reply.ran(name, outcome.seconds()), line, name, outcome).withEvidence(evidence);
             try {
                 settle.ranWell(command, clock.instant());
                 new OperatorStop(config.stateDir()).ranWell(command);
@@ -242,7 +259,7 @@ final class HealPath {
         try {
             new AuditLog(log).append(new AuditLog.Entry(arrival.time(), arrival.id(), AuditLog.Phase.OUTCOME,
                     requester, handled.request(), handled.reply(), handled.command(), handled.exit(), seconds,
-                    handled.detail()));
+                    handled.detail(), handled.evidence() == null ? null : handled.evidence().audit()));
         } catch (IOException | RuntimeException e) {
             // See above: nowhere to report it.
         }

@@ -5,13 +5,19 @@ import java.nio.file.Path;
 
 /**
  * The command line, parsed by hand: three options do not justify loading a parser before every ping.
- * {@code name} is the command to reset, null in every other mode.
+ * {@code name} is the command to reset, or the command or bundle id to show evidence of, null in every other
+ * mode; {@code file} the one file of a bundle to show, or null.
  */
-record Invocation(Mode mode, Path config, String name) {
+record Invocation(Mode mode, Path config, String name, String file) {
     static final String USAGE = "usage: command-listener [--config FILE] | --check-config FILE"
-            + " | [--config FILE] --reset NAME | [--config FILE] --watch | --help";
+            + " | [--config FILE] --reset NAME | [--config FILE] --watch"
+            + " | [--config FILE] --evidence [COMMAND | ID [FILE]] | --help";
 
-    enum Mode { SERVE, CHECK_CONFIG, RESET, WATCH, HELP }
+    enum Mode { SERVE, CHECK_CONFIG, RESET, WATCH, EVIDENCE, HELP }
+
+    Invocation(Mode mode, Path config, String name) {
+        this(mode, config, name, null);
+    }
 
     /** The command line is wrong: the operator gets the message and the usage line, nothing runs. */
     static final class Invalid extends Exception {
@@ -27,9 +33,18 @@ record Invocation(Mode mode, Path config, String name) {
         Path check = null;
         String reset = null;
         boolean watch = false;
+        Invocation evidence = null;
         for (int i = 0; i < args.length; i++) {
             String arg = args[i];
             switch (arg) {
+                case "--evidence" -> {
+                    // up to two operands: COMMAND or ID, then FILE
+                    String[] operands = new String[2];
+                    for (int n = 0; n < 2 && i + 1 < args.length && !args[i + 1].startsWith("-"); n++) {
+                        operands[n] = args[++i];
+                    }
+                    evidence = new Invocation(Mode.EVIDENCE, null, operands[0], operands[1]);
+                }
                 case "--help", "-h" -> {
                     return new Invocation(Mode.HELP, ListenerConfig.DEFAULT_FILE, null);
                 }
@@ -51,7 +66,7 @@ record Invocation(Mode mode, Path config, String name) {
                         arg.getBytes(StandardCharsets.UTF_8)).replace("\"", "") + "'");
             }
         }
-        if (check != null && (config != null || reset != null || watch)) {
+        if (check != null && (config != null || reset != null || watch || evidence != null)) {
             throw new Invalid("--check-config takes the file itself and goes alone");
         }
         if (check != null) {
@@ -61,6 +76,12 @@ record Invocation(Mode mode, Path config, String name) {
             throw new Invalid("--watch and --reset go separately");
         }
         Path file = config == null ? ListenerConfig.DEFAULT_FILE : config;
+        if (evidence != null) {
+            if (watch || reset != null) {
+                throw new Invalid("--evidence goes alone (with --config at most)");
+            }
+            return new Invocation(Mode.EVIDENCE, file, evidence.name(), evidence.file());
+        }
         if (watch) {
             return new Invocation(Mode.WATCH, file, null);
         }

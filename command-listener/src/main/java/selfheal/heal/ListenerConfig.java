@@ -29,7 +29,7 @@ import java.util.regex.PatternSyntaxException;
  */
 record ListenerConfig(Map<String, AllowedCommand> commands, List<AddressRange> allow, Path stateDir,
                       Path auditLog, Duration readTimeout, Residency residency, Duration handlerTimeout,
-                      Map<String, WatchSpec> watches) {
+                      Map<String, WatchSpec> watches, EvidenceConfig evidence) {
 
     /**
      * How a resident listener (one handed a listening socket, see {@link ResidentListener}) behaves: it exits
@@ -218,11 +218,12 @@ record ListenerConfig(Map<String, AllowedCommand> commands, List<AddressRange> a
             problems.add("no command.<name> = <script> is configured; the listener would only answer ping");
         }
         Map<String, WatchSpec> watches = WatchSpec.parse(values, commands, problems);
+        EvidenceConfig evidence = evidence(values, commands, watches, owners, problems);
         if (!problems.isEmpty()) {
             throw new ConfigException(problems);
         }
         return new ListenerConfig(commands, allow, stateDir, auditLog, readTimeout, residency, handlerTimeout,
-                watches);
+                watches, evidence);
     }
 
     /** At least one entry; one that admits every address (a /0) only with {@code allow.any = yes}. */
@@ -264,6 +265,10 @@ record ListenerConfig(Map<String, AllowedCommand> commands, List<AddressRange> a
                 WatchSpec.checkKey(key, values, problems);
                 continue;
             }
+            if (key.startsWith("evidence.")) {
+                EvidenceConfig.checkGlobalKey(key, problems);
+                continue;
+            }
             if (!key.startsWith("command.")) {
                 problems.add(key + ": unknown key (known: allow, allow.any, state.dir, audit.log, read.timeout,"
                         + " resident.idle, resident.connections, resident.per-source, trusted.owner,"
@@ -274,7 +279,8 @@ record ListenerConfig(Map<String, AllowedCommand> commands, List<AddressRange> a
             String rest = key.substring("command.".length());
             int dot = rest.indexOf('.');
             String name = dot < 0 ? rest : rest.substring(0, dot);
-            if (dot >= 0 && !COMMAND_ATTRIBUTES.contains(rest.substring(dot + 1))) {
+            if (dot >= 0 && !COMMAND_ATTRIBUTES.contains(rest.substring(dot + 1))
+                    && !EvidenceConfig.isCommandAttribute(rest.substring(dot + 1))) {
                 problems.add(key + ": unknown attribute '" + rest.substring(dot + 1)
                         + "' (known: args, timeout, settle, budget, flap, group, dir, accepts)");
             } else if (dot >= 0 && !values.containsKey("command." + name)) {
@@ -348,6 +354,23 @@ record ListenerConfig(Map<String, AllowedCommand> commands, List<AddressRange> a
         }
         return new AllowedCommand(name, executable, fixedArgs, timeout, settle, budget, flap, group, directory,
                 accepts);
+    }
+
+    // ---- evidence ------------------------------------------------------------------------------------
+
+    /** {@code evidence.*} and {@code command.NAME.evidence.*}; an evidence script is judged as a heal script is. */
+    private static EvidenceConfig evidence(Map<String, String> values, Map<String, AllowedCommand> commands,
+                                           Map<String, WatchSpec> watches, Owners owners, List<String> problems) {
+        if (!EvidenceConfig.configured(values)) {
+            return EvidenceConfig.NONE;
+        }
+        // An anonymous class, not a lambda: the first lambda costs a fresh JVM several milliseconds.
+        return EvidenceConfig.parse(values, commands, watches, new EvidenceConfig.ScriptCheck() {
+            @Override
+            public Path check(String key, String value) {
+                return executable(key, value, owners, problems);
+            }
+        }, problems);
     }
 
     /**

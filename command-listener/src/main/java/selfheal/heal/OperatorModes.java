@@ -4,17 +4,21 @@ import java.io.File;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.DirectoryStream;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.InstantSource;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 
 /**
  * What an operator runs on the host by hand, besides serving: {@code --check-config FILE} validates a file
- * (and that setsid, env and kill exist), {@code --reset NAME} re-opens an exhausted budget. Both print their report
- * to the operator and exit 0 (valid, done) or 1 (invalid, refused); neither serves a request.
+ * (and that setsid, env and kill exist), {@code --reset NAME} re-opens an exhausted budget, {@code --evidence}
+ * lists and shows the evidence bundles. Each prints its report to the operator and exits 0 (valid, done) or 1
+ * (invalid, refused); none serves a request.
  */
 final class OperatorModes {
     private OperatorModes() {
@@ -76,6 +80,7 @@ final class OperatorModes {
                         + seconds(w.interval()) + ", " + w.heal() + " after " + w.after() + " CRITICAL, grace "
                         + seconds(w.grace()));
             }
+            evidenceSummary(config, file, lines, warnings);
             lines.addAll(warnings);
             return CommandListener.print(out, String.join("\n", lines), 0);
         } catch (ConfigException e) {
@@ -85,6 +90,118 @@ final class OperatorModes {
             }
             return CommandListener.print(out, String.join("\n", lines), 1);
         }
+    }
+
+    // ---- evidence ------------------------------------------------------------------------------------
+
+    /** One line per command that keeps evidence, and the warnings for files missing now. */
+    private static void evidenceSummary(ListenerConfig config, Path file, List<String> lines, List<String> warnings) {
+        EvidenceConfig evidence = config.evidence();
+        for (Map.Entry<String, EvidenceConfig.Spec> e : evidence.specs().entrySet()) {
+            EvidenceConfig.Spec s = e.getValue();
+            lines.add("  evidence " + e.getKey() + ": status " + s.url().map(Object::toString).orElse("none")
+                    + ", pid " + s.pidfile().map(p -> "from " + p).orElse(s.unit().map(u -> "of unit " + u)
+                            .orElse("none"))
+                    + ", logs " + (s.logs().isEmpty() ? "none" : s.logs() + " (last " + s.lines() + " lines)")
+                    + ", script " + s.script().map(p -> p + " (timeout " + seconds(s.scriptTimeout()) + ")")
+                            .orElse("none")
+                    + ", timeout " + seconds(s.timeout()) + ", max-size " + s.maxSize() + " bytes");
+        }
+        if (!evidence.specs().isEmpty()) {
+            lines.add("  evidence kept in " + EvidenceStore.root(config.stateDir()) + ": " + evidence.keep()
+                    + " per command, " + evidence.maxTotal() + " bytes in all, readable by "
+                    + evidence.group().map(g -> "group " + g + " and ").orElse("") + "the listener's user");
+        }
+        for (String warning : evidence.warnings()) {
+            warnings.add("WARNING " + file + ": " + warning);
+        }
+        for (Map.Entry<String, EvidenceConfig.Spec> e : evidence.specs().entrySet()) {
+            AllowedCommand c = config.commands().get(e.getKey());
+            Duration both = c.timeout().plus(e.getValue().timeout());
+            if (both.compareTo(config.handlerTimeout()) >= 0 && c.timeout().compareTo(config.handlerTimeout()) < 0) {
+                warnings.add("WARNING " + file + ": command." + c.name() + ".timeout " + seconds(c.timeout())
+                        + " and its evidence.timeout " + seconds(e.getValue().timeout()) + " are not below"
+                        + " handler.timeout " + seconds(config.handlerTimeout()) + " together: evidence that takes"
+                        + " its whole time before a slow run leaves the event handler waiting past its -t;"
+                        + " lower one of them");
+            }
+        }
+    }
+
+    /**
+     * {@code --evidence}: every bundle (id, trigger, size); {@code --evidence COMMAND}: that command's;
+     * {@code --evidence ID}: its SUMMARY.txt, then its files; {@code --evidence ID FILE}: that file. Local only.
+     */
+    static int evidence(OutputStream out, Peer requester, Path file, String name, String shown) {
+        if (!requester.isLocal()) {
+            return CommandListener.print(out, "ERR denied", 1);
+        }
+        ListenerConfig config;
+        try {
+            config = ListenerConfig.load(file);
+        } catch (ConfigException e) {
+            return CommandListener.print(out, "ERROR " + file + ": " + String.join("; ", e.problems()), 1);
+        }
+        try {
+            if (name != null && EvidenceStore.isId(name)) {
+                return showBundle(out, EvidenceStore.root(config.stateDir()).resolve(name), shown);
+            }
+            if (name != null && !Chars.isName(name)) {
+                return CommandListener.print(out, "ERROR '" + name + "' is neither a command nor a bundle id", 1);
+            }
+            List<String> lines = new ArrayList<>();
+            for (EvidenceStore.Bundle bundle : EvidenceStore.list(config.stateDir())) {
+                if (name == null || bundle.command().equals(name)) {
+                    lines.add(bundle.id() + "  " + bundle.bytes() + " bytes  " + trigger(bundle.dir()));
+                }
+            }
+            if (lines.isEmpty()) {
+                return CommandListener.print(out, "no evidence kept" + (name == null ? "" : " for " + name)
+                        + " in " + EvidenceStore.root(config.stateDir()), 0);
+            }
+            return CommandListener.print(out, String.join("\n", lines), 0);
+        } catch (IOException e) {
+            return CommandListener.print(out, "ERROR " + e, 1);
+        }
+    }
+
+    private static int showBundle(OutputStream out, Path dir, String shown) throws IOException {
+        if (!Files.isDirectory(dir)) {
+            return CommandListener.print(out, "ERROR no bundle " + dir, 1);
+        }
+        if (shown != null) {
+            if (shown.contains("/") || shown.startsWith(".") || !Files.isRegularFile(dir.resolve(shown))) {
+                return CommandListener.print(out, "ERROR no file '" + shown + "' in " + dir, 1);
+            }
+            out.write(Files.readAllBytes(dir.resolve(shown)));
+            out.flush();
+            return 0;
+        }
+        StringBuilder text = new StringBuilder(Files.readString(dir.resolve("SUMMARY.txt"), StandardCharsets.UTF_8));
+        text.append("in ").append(dir).append(":");
+        try (DirectoryStream<Path> files = Files.newDirectoryStream(dir)) {
+            List<Path> sorted = new ArrayList<>();
+            files.forEach(sorted::add);
+            sorted.sort(null);
+            for (Path f : sorted) {
+                text.append("\n  ").append(f.getFileName()).append(' ').append(Files.size(f)).append(" bytes");
+            }
+        }
+        return CommandListener.print(out, text.toString(), 0);
+    }
+
+    /** The trigger line of a bundle's summary. */
+    private static String trigger(Path dir) {
+        try {
+            for (String line : Files.readAllLines(dir.resolve("SUMMARY.txt"), StandardCharsets.UTF_8)) {
+                if (line.startsWith("trigger: ")) {
+                    return line.substring("trigger: ".length());
+                }
+            }
+        } catch (IOException e) {
+            return "(no summary: " + e.getMessage() + ")";
+        }
+        return "(no trigger line)";
     }
 
     private static String seconds(Duration duration) {

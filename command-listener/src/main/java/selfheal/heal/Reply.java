@@ -3,7 +3,8 @@ package selfheal.heal;
 import java.util.List;
 
 /**
- * The one line the client gets. Grammar (README.md): {@code OK <command> exit=0 <seconds>s},
+ * The one line the client gets. Grammar (README.md): {@code OK <command> exit=0 <seconds>s}
+ * [{@code evidence=<id>}] (also after a failed or timed-out run's reply),
  * {@code OK <command> settling <seconds>s}, {@code OK pong[ heals=...][ flapping=...][ budget-exhausted=...]}
  * (see {@link #pong}), {@code OK commands <name>...},
  * {@code ERR <reason> [<command>] [<detail>]}. Only a line starting {@code OK } means success.
@@ -35,6 +36,14 @@ record Reply(Reason reason, String line) {
                 throw new IllegalArgumentException("a reply is one line of printable ASCII: " + line);
             }
         }
+    }
+
+    /**
+     * This reply of a run with {@code evidence=<id>} added: the bundle kept before it ran, e.g.
+     * {@code OK foo-restart exit=0 0.55s evidence=20261203T171501Z-foo-restart}.
+     */
+    Reply withEvidence(String id) {
+        return new Reply(reason, line + " evidence=" + id);
     }
 
     static Reply ran(String command, double seconds) {

@@ -111,7 +111,7 @@ final class WorkerWatch {
             return;
         }
         criticals = 0;
-        Handled handled = heal.handle(TRIGGER, spec.heal().getBytes(StandardCharsets.US_ASCII), current);
+        Handled handled = heal.handle(TRIGGER, spec.heal().getBytes(StandardCharsets.US_ASCII), current, reading);
         Reply reply = handled.reply();
         log.accept(spec.name() + ": asked " + spec.heal() + ": " + reply.line());
         switch (reply.reason()) {

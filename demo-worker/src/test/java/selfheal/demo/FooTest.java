@@ -97,6 +97,9 @@ class FooTest {
             assertTrue(answer.body().contains("\"queue:depth\": [\n      {\n        \"componentId\": \"foo\",\n"
                     + "        \"observedValue\": 1,"), answer.body());
             assertTrue(Files.exists(home.resolve("inbox/late.txt")), "a hung worker moves nothing");
+            assertTrue(Thread.getAllStackTraces().values().stream().flatMap(java.util.Arrays::stream)
+                    .anyMatch(frame -> frame.getMethodName().equals("parkedByHangFault")),
+                    "a thread dump of the hung worker names the method its work loop is parked in");
             assertEquals(Foo.EXIT_OK, foo.terminate(), "a hung loop still stops on TERM");
         }
     }
