@@ -67,13 +67,14 @@ final class HealPath {
         } catch (RuntimeException | Error e) {
             handled = Handled.crashed(e);
         }
-        audit(config.auditLog(), requester.label(), arrival, handled);
+        audit(config.auditLog(), requester.label(), requester.auditedClient(config), arrival, handled);
         return handled;
     }
 
     /** Every stage but the audit, for a line that has arrived: authorize, parse, whitelist, ..., run. */
     Handled decide(Arrival arrival, Peer requester, byte[] line, ListenerConfig config) {
-        // authorize: after reading, so that the audit log shows what a refused peer asked for
+        // authorize: after reading, so that the audit log shows what a refused peer asked for; by address here,
+        // by client identity once the command is known (below)
         if (!requester.allowedBy(config)) {
             return Handled.denied(line);
         }
@@ -92,6 +93,11 @@ final class HealPath {
         AllowedCommand command = config.commands().get(name);
         if (command == null) {
             return Handled.refused(Reply.error(Reply.Reason.UNKNOWN_COMMAND), line, "not in the whitelist");
+        }
+        // authorize, by client identity: over TLS only the clients the command names may run it
+        if (!requester.mayRun(command)) {
+            return Handled.refused(Reply.error(Reply.Reason.DENIED), line, name, "client "
+                    + requester.auditedClient(config) + " not in the clients of " + name + " (" + command.clients() + ")");
         }
         // arguments
         if (!command.accepts(request.args())) {
@@ -182,7 +188,7 @@ final class HealPath {
             // intent: on disk before anything is counted or run; if it cannot be, nothing runs
             try {
                 new AuditLog(config.auditLog()).append(new AuditLog.Entry(arrival.time(), arrival.id(),
-                        AuditLog.Phase.INTENT, requester.label(), line, null, name, null,
+                        AuditLog.Phase.INTENT, requester.label(), requester.auditedClient(config), line, null, name, null,
                         (System.nanoTime() - arrival.nanos()) / 1e9, null));
             } catch (IOException | RuntimeException e) {
                 return Handled.refused(Reply.error(Reply.Reason.AUDIT, name), line, name,
@@ -238,10 +244,15 @@ final class HealPath {
      * intent is on disk already, so the log never lacks a run; {@code ping} answers {@code ERR audit} meanwhile.
      */
     void audit(Path log, String requester, Arrival arrival, Handled handled) {
+        audit(log, requester, null, arrival, handled);
+    }
+
+    /** The same, naming the TLS client identity ({@code none} if there is none; null: the listener has no TLS). */
+    void audit(Path log, String requester, String client, Arrival arrival, Handled handled) {
         double seconds = (System.nanoTime() - arrival.nanos()) / 1e9;
         try {
             new AuditLog(log).append(new AuditLog.Entry(arrival.time(), arrival.id(), AuditLog.Phase.OUTCOME,
-                    requester, handled.request(), handled.reply(), handled.command(), handled.exit(), seconds,
+                    requester, client, handled.request(), handled.reply(), handled.command(), handled.exit(), seconds,
                     handled.detail()));
         } catch (IOException | RuntimeException e) {
             // See above: nowhere to report it.
