@@ -126,7 +126,8 @@ final class TlsHandshake {
         if (message.contains("Empty client certificate chain") || message.contains("certificate_required")) {
             return "no client certificate";
         }
-        return "handshake failed: " + message;
+        Throwable cause = e.getCause();
+        return "handshake failed: " + message + (cause == null ? "" : " (" + cause + ")");
     }
 
     private static javax.net.ssl.KeyManager[] keyManagers(TlsFiles files) throws GeneralSecurityException,
