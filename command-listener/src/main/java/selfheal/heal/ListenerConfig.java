@@ -291,8 +291,7 @@ record ListenerConfig(Map<String, AllowedCommand> commands, List<AddressRange> a
             if (!key.startsWith("command.")) {
                 problems.add(key + ": unknown key (known: allow, allow.any, state.dir, audit.log, read.timeout,"
                         + " resident.idle, resident.connections, resident.per-source, trusted.owner,"
-                        + " handler.timeout, tls.cert, tls.key, tls.client-ca, clients,"
-                        + " command.<name>[.args|.timeout|.settle|.budget|.flap|.group|.dir|.accepts|.clients],"
+                        + " handler.timeout, command.<name>[.args|.timeout|.settle|.budget|.flap|.group|.dir|.accepts],"
                         + " watch.<name>.url|.args|.heal|.interval|.after|.grace)");
                 continue;
             }
@@ -303,7 +302,7 @@ record ListenerConfig(Map<String, AllowedCommand> commands, List<AddressRange> a
                     || rest.substring(dot + 1).equals(CLIENTS));
             if (dot >= 0 && !known) {
                 problems.add(key + ": unknown attribute '" + rest.substring(dot + 1)
-                        + "' (known: args, timeout, settle, budget, flap, group, dir, accepts, clients)");
+                        + "' (known: args, timeout, settle, budget, flap, group, dir, accepts)");
             } else if (dot >= 0 && !values.containsKey("command." + name)) {
                 problems.add(key + ": there is no command." + name + " = <script> for it");
             }
