@@ -38,7 +38,7 @@ public final class CheckListener {
                 .addOption(Option.builder("c").longOpt("critical").hasArg().argName("RANGE").desc("response time range in seconds for CRITICAL").build());
         TlsOptions.addTo(options);
         options.addOption(Option.builder().longOpt("source").hasArg().argName("ADDRESS")
-                .desc("connect from this local address (default: the kernel's choice)").build());
+                .desc("connect from this local address (default, or -: the kernel's choice)").build());
         Plugin plugin = new Plugin(SERVICE, "check_listener",
                 "Sends ping to a selfheal command-listener and checks its one-line reply.\n\n", options);
         return plugin.run(args, out, new Plugin.Check() {
@@ -52,8 +52,8 @@ public final class CheckListener {
     /** --source as an address literal (no name lookup: it names this host's own address). */
     private static InetAddress source(CommandLine cmd) throws UsageException {
         String source = cmd.getOptionValue("source");
-        if (source == null) {
-            return null;
+        if (source == null || source.strip().equals("-")) {
+            return null; // "-": the shipped command's default, the kernel's choice
         }
         if (!source.strip().matches("[0-9.]+|[0-9A-Fa-f:]*:[0-9A-Fa-f:.]*")) {
             throw new UsageException("bad --source '" + source + "': expected an IP address of this host");
