@@ -13,7 +13,8 @@ import java.util.List;
  * any of them can end it with a refusal that runs nothing:
  * <ol>
  *   <li><b>authorize</b>: the requester must pass {@code allow} (a local operator and a component in this JVM
- *       do);
+ *       do); over TLS, once the whitelist has named the command, its client identity must be among the
+ *       command's {@code clients} ({@link Peer#mayRun});
  *   <li><b>parse</b>: the line must be a well-formed {@link Request} (ping and help are answered right after);
  *   <li><b>whitelist</b>: the name must be a configured {@link AllowedCommand};
  *   <li><b>arguments</b>: its {@code accepts} must allow what was added;

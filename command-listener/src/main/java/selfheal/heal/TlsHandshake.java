@@ -70,6 +70,9 @@ final class TlsHandshake {
         Watchdog watchdog = new Watchdog(socket, deadline);
         int first;
         try {
+            // TLS writes several small records in a row (the handshake's, the reply then close_notify): with
+            // Nagle's algorithm each waits for the client's delayed ACK of the one before, some 40 ms
+            socket.setTcpNoDelay(true);
             socket.setSoTimeout((int) Math.max(1, firstByte.toMillis()));
             first = socket.getInputStream().read();
         } catch (SocketTimeoutException e) {

@@ -89,6 +89,8 @@ final class ListenerPing {
         Socket socket = plain;
         X509Certificate certificate = null;
         if (tls != null) {
+            // several small TLS records in a row: without this each waits for the delayed ACK of the last
+            plain.setTcpNoDelay(true);
             SSLSocket secured = tls.over(plain, host, port);
             secured.setSoTimeout(deadline.millisLeft());
             secured.startHandshake();
