@@ -16,7 +16,7 @@ record TlsClients(Set<String> names) {
     static final TlsClients ANY = new TlsClients(Set.of());
 
     TlsClients {
-        names = Set.copyOf(names);
+        names = java.util.Collections.unmodifiableSet(new TreeSet<>(names)); // sorted: how it is shown
     }
 
     /** {@code *} or a list of names separated by commas or spaces; the problem said if it is neither. */
