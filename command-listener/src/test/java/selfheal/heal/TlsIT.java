@@ -1,6 +1,7 @@
 package selfheal.heal;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.io.ByteArrayOutputStream;
@@ -13,6 +14,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
+import java.security.cert.X509Certificate;
 import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -156,6 +158,25 @@ class TlsIT {
     @Test
     void anyClientOfTheCaIsAnsweredPing() throws Exception {
         assertTrue(request(NAGIOS, pki, "nagios2", "ping\n").startsWith("OK pong"));
+    }
+
+    @Test
+    void aRenewedCertificateIsServedFromTheNextConnectionOnWithoutARestart() throws Exception {
+        X509Certificate before = servedCertificate();
+        pki.server("worker1", "127.0.0.2"); // the renewal: the same command again, the files replaced
+        X509Certificate renewed = TlsPem.certificates(pki.serverCert("worker1")).get(0);
+        assertNotEquals(before.getSerialNumber(), renewed.getSerialNumber());
+        assertEquals(renewed.getSerialNumber(), servedCertificate().getSerialNumber());
+    }
+
+    /** The certificate the listener shows now, after a ping over TLS. */
+    private X509Certificate servedCertificate() throws Exception {
+        try (SSLSocket tls = TestPki.connect(NAGIOS, "127.0.0.2", port, pki.caCert(), pki, "nagios1")) {
+            tls.getOutputStream().write("ping\n".getBytes(StandardCharsets.US_ASCII));
+            tls.getOutputStream().flush();
+            assertTrue(new String(tls.getInputStream().readAllBytes(), StandardCharsets.US_ASCII).startsWith("OK pong"));
+            return (X509Certificate) tls.getSession().getPeerCertificates()[0];
+        }
     }
 
     // ---- each refusal: nothing runs, one audit record -----------------------------------------------
