@@ -239,6 +239,24 @@ class TlsIT {
     }
 
     @Test
+    void aClientInitiatedRenegotiationIsRefused() throws Exception {
+        String record = refused(() -> {
+            try (SSLSocket tls = TestPki.connect(NAGIOS, "127.0.0.2", port, pki.caCert(), pki, "nagios1")) {
+                tls.setEnabledProtocols(new String[] {"TLSv1.2"}); // TLS 1.3 has no renegotiation at all
+                tls.startHandshake();
+                tls.startHandshake(); // a second handshake on the same connection: a renegotiation
+                tls.getOutputStream().write("foo-restart\n".getBytes(StandardCharsets.US_ASCII));
+                tls.getOutputStream().flush();
+                return new String(tls.getInputStream().readAllBytes(), StandardCharsets.US_ASCII);
+            } catch (IOException e) {
+                return "failed: " + e;
+            }
+        });
+        assertTrue(record.contains(" client=nagios1 request=- decision=bad-request ") && record.contains("renegotiation"),
+                record);
+    }
+
+    @Test
     void aValidCertificateFromAnAddressOutsideAllowIsRefused() throws Exception {
         String record = refused(() -> request(INTRUDER, pki, "nagios1", "foo-restart\n"));
         assertTrue(record.contains(" peer=127.0.0.4 client=none request=- decision=denied ")
