@@ -17,7 +17,8 @@ import java.util.concurrent.atomic.AtomicLong;
  * link, in a directory closed to other users ({@link SafeDirectory}); under an OS lock on the file, the whole
  * line goes out in one write, a short write is cut off again (so no line is ever torn) and reported, and the
  * record is forced to disk before {@link #append} returns. Fields: time, pid, id, phase, peer, request (as
- * received, escaped), client (the TLS client identity or none, on a TLS listener only), decision (ok, run or the ERR reason), command, exit, duration, reply, and
+ * received, escaped), client (the TLS client identity or none, on a TLS listener only), decision (ok, run
+ * or the ERR reason), command, exit, duration, reply, and
  * detail/output when useful. A request that runs a script has two records sharing an id: {@code phase=intent}
  * before the script starts, {@code phase=outcome} when it has ended; any other request has its outcome only.
  */

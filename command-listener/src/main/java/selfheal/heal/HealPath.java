@@ -98,7 +98,8 @@ final class HealPath {
         // authorize, by client identity: over TLS only the clients the command names may run it
         if (!requester.mayRun(command)) {
             return Handled.refused(Reply.error(Reply.Reason.DENIED), line, name, "client "
-                    + requester.auditedClient(config) + " not in the clients of " + name + " (" + command.clients() + ")");
+                    + requester.auditedClient(config) + " not in the clients of " + name + " ("
+                    + command.clients() + ")");
         }
         // arguments
         if (!command.accepts(request.args())) {
@@ -189,8 +190,8 @@ final class HealPath {
             // intent: on disk before anything is counted or run; if it cannot be, nothing runs
             try {
                 new AuditLog(config.auditLog()).append(new AuditLog.Entry(arrival.time(), arrival.id(),
-                        AuditLog.Phase.INTENT, requester.label(), requester.auditedClient(config), line, null, name, null,
-                        (System.nanoTime() - arrival.nanos()) / 1e9, null));
+                        AuditLog.Phase.INTENT, requester.label(), requester.auditedClient(config), line, null, name,
+                        null, (System.nanoTime() - arrival.nanos()) / 1e9, null));
             } catch (IOException | RuntimeException e) {
                 return Handled.refused(Reply.error(Reply.Reason.AUDIT, name), line, name,
                         "intent not recorded, nothing ran: " + e.getMessage());

@@ -20,12 +20,12 @@ import javax.net.ssl.SSLSocket;
 import javax.net.ssl.TrustManagerFactory;
 
 /**
- * Keys and certificates for a test, made by the shipped scripts/selfheal-certs (so a broken helper fails the
- * tests), plus what the helper never makes: an expired client certificate (openssl ca with fixed dates).
+ * Keys and certificates for a test, made by the shipped scripts/selfheal-certs (so a broken script fails the
+ * tests), plus what that script never makes: an expired client certificate (openssl ca with fixed dates).
  * Also a TLS client that binds its source address, so that one machine plays several hosts.
  */
 final class TestPki {
-    static final Path HELPER = Path.of("../scripts/selfheal-certs").toAbsolutePath().normalize();
+    static final Path SELFHEAL_CERTS = Path.of("../scripts/selfheal-certs").toAbsolutePath().normalize();
 
     final Path dir;
 
@@ -35,7 +35,7 @@ final class TestPki {
 
     /** A fresh CA in {@code dir}. */
     static TestPki create(Path dir) throws Exception {
-        run(List.of(HELPER.toString(), "-d", dir.toString(), "ca"), dir.getParent());
+        run(List.of(SELFHEAL_CERTS.toString(), "-d", dir.toString(), "ca"), dir.getParent());
         return new TestPki(dir);
     }
 
@@ -60,7 +60,7 @@ final class TestPki {
     }
 
     TestPki server(String host, String... names) throws Exception {
-        List<String> command = new java.util.ArrayList<>(List.of(HELPER.toString(), "-d", dir.toString(), "server",
+        List<String> command = new java.util.ArrayList<>(List.of(SELFHEAL_CERTS.toString(), "-d", dir.toString(), "server",
                 host));
         command.addAll(List.of(names));
         run(command, dir);
@@ -68,7 +68,7 @@ final class TestPki {
     }
 
     TestPki client(String name) throws Exception {
-        run(List.of(HELPER.toString(), "-d", dir.toString(), "client", name), dir);
+        run(List.of(SELFHEAL_CERTS.toString(), "-d", dir.toString(), "client", name), dir);
         return this;
     }
 

@@ -263,7 +263,7 @@ class TlsIT {
                 && record.contains(Handled.NOT_IN_ALLOW), record);
     }
 
-    // ---- helpers ------------------------------------------------------------------------------------
+    // ---- clients and records ------------------------------------------------------------------------
 
     interface Attempt {
         String run() throws Exception;

@@ -24,11 +24,13 @@ record TlsOptions(ListenerTls client, CertificateDays days) {
 
     static void addTo(Options options) {
         options.addOption(Option.builder().longOpt("client-cert").hasArg().argName("PEM")
-                        .desc("TLS: this server's client certificate; with --client-key and --ca-file (- : none)").build())
+                        .desc("TLS: this server's client certificate; with --client-key and --ca-file (- : none)")
+                        .build())
                 .addOption(Option.builder().longOpt("client-key").hasArg().argName("PEM")
                         .desc("TLS: its private key, unencrypted PKCS#8 (- : none)").build())
                 .addOption(Option.builder().longOpt("ca-file").hasArg().argName("PEM")
-                        .desc("TLS: the CA the listener's certificate must chain to; it must name -H (- : none)").build())
+                        .desc("TLS: the CA the listener's certificate must chain to; it must name -H (- : none)")
+                        .build())
                 .addOption(Option.builder().longOpt("cert-days").hasArg().argName("WARN[,CRIT]")
                         .desc("TLS: WARNING when the listener's certificate expires in fewer than WARN days,"
                                 + " CRITICAL in fewer than CRIT (default 0)").build());

@@ -37,7 +37,7 @@ import org.junit.jupiter.api.io.TempDir;
  * from its CA and answers {@code OK pong}, with keys made by the shipped scripts/selfheal-certs.
  */
 class CheckListenerTlsTest {
-    private static final Path HELPER = Path.of("../scripts/selfheal-certs").toAbsolutePath().normalize();
+    private static final Path SELFHEAL_CERTS = Path.of("../scripts/selfheal-certs").toAbsolutePath().normalize();
 
     @TempDir
     static Path pki;
@@ -48,14 +48,14 @@ class CheckListenerTlsTest {
 
     @BeforeAll
     static void makeKeys() throws Exception {
-        helper("ca");
-        helper("server", "worker1", "127.0.0.2");
-        helper("server", "elsewhere", "127.0.0.9");
-        helper("client", "nagios1");
+        selfhealCerts("ca");
+        selfhealCerts("server", "worker1", "127.0.0.2");
+        selfhealCerts("server", "elsewhere", "127.0.0.9");
+        selfhealCerts("client", "nagios1");
     }
 
-    private static void helper(String... args) throws Exception {
-        List<String> command = new ArrayList<>(List.of(HELPER.toString(), "-d", pki.resolve("tls").toString()));
+    private static void selfhealCerts(String... args) throws Exception {
+        List<String> command = new ArrayList<>(List.of(SELFHEAL_CERTS.toString(), "-d", pki.resolve("tls").toString()));
         command.addAll(List.of(args));
         Process p = new ProcessBuilder(command).redirectErrorStream(true).start();
         String output = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
