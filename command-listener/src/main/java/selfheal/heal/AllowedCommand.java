@@ -22,9 +22,11 @@ import java.util.regex.Pattern;
  * @param group       commands of one group never run at the same time (one lock file per group)
  * @param directory   working directory of the script
  * @param accepts     if set, the client may add one argument that matches this whole pattern
+ * @param clients     over TLS, the client identities that may run it ({@link TlsClients#ANY} without TLS)
  */
 record AllowedCommand(String name, Path executable, List<String> fixedArgs, Duration timeout,
-                      Duration settle, Optional<Budget> budget, Budget flap, String group, Path directory, Optional<Pattern> accepts) {
+                      Duration settle, Optional<Budget> budget, Budget flap, String group, Path directory, Optional<Pattern> accepts,
+                      TlsClients clients) {
 
     AllowedCommand {
         Objects.requireNonNull(executable);
@@ -34,6 +36,7 @@ record AllowedCommand(String name, Path executable, List<String> fixedArgs, Dura
         Objects.requireNonNull(flap);
         Objects.requireNonNull(directory);
         Objects.requireNonNull(accepts);
+        Objects.requireNonNull(clients);
         if (!Chars.isName(name)) {
             throw new IllegalArgumentException("command name '" + name + "' is not [A-Za-z0-9][A-Za-z0-9_-]*");
         }

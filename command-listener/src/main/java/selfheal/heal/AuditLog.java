@@ -17,9 +17,9 @@ import java.util.concurrent.atomic.AtomicLong;
  * link, in a directory closed to other users ({@link SafeDirectory}); under an OS lock on the file, the whole
  * line goes out in one write, a short write is cut off again (so no line is ever torn) and reported, and the
  * record is forced to disk before {@link #append} returns. Fields: time, pid, id, phase, peer, request (as
- * received, escaped), decision (ok, run or the ERR reason), command, exit, duration, reply, and
- * evidence (the bundle kept before a run, or why none was) and detail/output when useful. A request that runs
- * a script has two records sharing an id: {@code phase=intent}
+ * received, escaped), client (the TLS client identity or none, on a TLS listener only), decision (ok, run
+ * or the ERR reason), command, exit, duration, reply, evidence (the bundle kept before a run, or why none
+ * was) and detail/output when useful. A request that runs a script has two records sharing an id: {@code phase=intent}
  * before the script starts, {@code phase=outcome} when it has ended; any other request has its outcome only.
  */
 final class AuditLog {
@@ -51,14 +51,17 @@ final class AuditLog {
 
     /**
      * One audit record; {@code exit} is null when nothing ran; {@code reply} is null in an intent, whose
-     * decision is {@code run}; {@code evidence} is the bundle kept before the run, or {@code none (why)}, null
+     * decision is {@code run}; {@code client} is the TLS client identity or {@code none}, and null (no field)
+     * on a listener without TLS; {@code evidence} is the bundle kept before the run, or {@code none (why)}, null
      * when the command keeps none.
      */
-    record Entry(Instant time, String id, Phase phase, String peer, byte[] request, Reply reply, String command,
-                 Integer exit, double seconds, String detail, String evidence) {
+    record Entry(Instant time, String id, Phase phase, String peer, String client, byte[] request, Reply reply,
+                 String command, Integer exit, double seconds, String detail, String evidence) {
+
+        /** A record without a client field (the listener speaks no TLS) and without evidence. */
         Entry(Instant time, String id, Phase phase, String peer, byte[] request, Reply reply, String command,
               Integer exit, double seconds, String detail) {
-            this(time, id, phase, peer, request, reply, command, exit, seconds, detail, null);
+            this(time, id, phase, peer, null, request, reply, command, exit, seconds, detail, null);
         }
     }
 
@@ -107,6 +110,7 @@ final class AuditLog {
                 .append(utc(entry.time())).append(" pid=").append(PID)
                 .append(" id=").append(entry.id()).append(" phase=").append(entry.phase().wire)
                 .append(" peer=").append(entry.peer())
+                .append(entry.client() == null ? "" : " client=" + entry.client())
                 .append(" request=").append(entry.request() == null ? "-" : quote(entry.request()))
                 .append(" decision=").append(entry.reply() == null ? "run" : entry.reply().reason().wire)
                 .append(" command=").append(entry.command() == null ? "-" : entry.command())

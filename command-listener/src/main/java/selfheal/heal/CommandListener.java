@@ -1,12 +1,15 @@
 package selfheal.heal;
 
+import java.io.ByteArrayInputStream;
 import java.io.FileDescriptor;
 import java.io.FileOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
+import java.io.SequenceInputStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.time.InstantSource;
 import java.util.Optional;
 import java.util.function.Supplier;
@@ -111,33 +114,87 @@ public final class CommandListener {
         HealPath.Arrival arrival = heal.arrival();
         Handled handled;
         Optional<Path> audit = Optional.empty();
+        ListenerConfig config = null;
+        Connection answering = conn;
+        boolean answered = true;
         try {
             if (conn == null) {
                 throw new IllegalStateException("the connection could not be identified");
             }
-            ListenerConfig config = ListenerConfig.load(configFile);
+            config = ListenerConfig.load(configFile);
             audit = Optional.of(config.auditLog());
-            handled = receive(arrival, in, conn, config);
+            if (config.tls().isPresent() && !conn.peer().onHost()) {
+                try {
+                    answering = secure(conn, config);
+                    handled = receive(arrival, answering.input(in), answering, config);
+                } catch (TlsHandshake.Plaintext e) {
+                    handled = plaintext(e, in, config);
+                } catch (TlsHandshake.Refused e) {
+                    // A TLS client could not read a plaintext reply: it sees its handshake fail.
+                    handled = Handled.refused(Reply.error(Reply.Reason.DENIED), null, e.getMessage());
+                    answered = false;
+                }
+            } else {
+                handled = receive(arrival, in, conn, config);
+            }
         } catch (ConfigException e) {
             audit = ListenerConfig.auditLogOf(configFile);
             handled = unconfigured(in, "configuration: " + e.getMessage());
-        } catch (RuntimeException | Error e) {
+        } catch (IOException | RuntimeException | Error e) {
             handled = Handled.crashed(e);
         }
         if (audit.isPresent()) {
-            heal.audit(audit.get(), conn == null ? "unknown" : conn.peer().label(), arrival, handled);
+            heal.audit(audit.get(), conn == null ? "unknown" : conn.peer().label(),
+                    answering == null ? null : answering.peer().auditedClient(config), arrival, handled);
         }
-        int code = print(out, handled.reply().line(), handled.reply().ok() ? 0 : 1);
-        if (conn != null) {
+        int code = handled.reply().ok() ? 0 : 1;
+        if (answered) {
+            try {
+                print(answering == null ? out : answering.output(out), handled.reply().line(), code);
+            } catch (IOException e) {
+                // the client is gone; the audit log has the entry
+            }
+        }
+        if (answering != null) {
             // The client reads EOF now, not after the JVM's exit and teardown.
-            conn.finish(in, out, handled.lineComplete());
+            answering.finish(in, out, handled.lineComplete());
         }
         return code;
     }
 
+    /**
+     * The connection over TLS, its peer named by its certificate; refused without a handshake if the peer is
+     * outside {@code allow}, which costs it nothing but a connection.
+     */
+    private static Connection secure(Connection conn, ListenerConfig config) throws TlsHandshake.Refused {
+        if (!conn.peer().allowedBy(config)) {
+            throw new TlsHandshake.Refused(Handled.NOT_IN_ALLOW + "; refused before the TLS handshake");
+        }
+        Duration firstByte = LineReader.FIRST_BYTE.compareTo(config.readTimeout()) < 0 ? LineReader.FIRST_BYTE
+                : config.readTimeout();
+        return conn.secure(config.tls().get(), firstByte, config.readTimeout());
+    }
+
+    /**
+     * Plaintext on a TLS listener: the line is still read, so that the audit log shows what was asked, and
+     * answered {@code ERR denied} in plaintext, which such a client can read.
+     */
+    private static Handled plaintext(TlsHandshake.Plaintext e, InputStream in, ListenerConfig config) {
+        InputStream line = new SequenceInputStream(new ByteArrayInputStream(new byte[] {(byte) e.first}), in);
+        try {
+            return Handled.refused(Reply.error(Reply.Reason.DENIED), LineReader.readLine(line, config.readTimeout()),
+                    e.getMessage());
+        } catch (LineReader.TooLong tooLong) {
+            return Handled.refused(Reply.error(Reply.Reason.DENIED), tooLong.received(), e.getMessage());
+        } catch (LineReader.Timeout | IOException unread) {
+            return Handled.unread(Reply.error(Reply.Reason.DENIED), e.getMessage() + "; " + unread.getMessage());
+        }
+    }
+
     /** Audits a request refused before anything was read (a resident listener's accepting thread replies). */
     void refuseUnread(Connection conn, ListenerConfig config, Handled handled) {
-        heal.audit(config.auditLog(), conn.peer().label(), heal.arrival(), handled);
+        heal.audit(config.auditLog(), conn.peer().label(), conn.peer().auditedClient(config), heal.arrival(),
+                handled);
     }
 
     /**

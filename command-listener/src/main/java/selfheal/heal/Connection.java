@@ -14,7 +14,9 @@ import java.nio.channels.ServerSocketChannel;
 import java.nio.channels.SocketChannel;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.Map;
+import javax.net.ssl.SSLSocket;
 
 /**
  * What a request arrives on: a socket from xinetd or systemd (peer known), a pipe from an operator, or a
@@ -31,12 +33,20 @@ final class Connection {
     /** Whether the streams given to {@link #finish} are this process's own stdin and stdout. */
     private final boolean ownStreams;
     private final ServerSocketChannel listening;
+    /** The TLS layered over {@link #socket}, once its handshake ended well; else null. */
+    private final SSLSocket tls;
 
-    private Connection(Peer peer, SocketChannel socket, boolean ownStreams, ServerSocketChannel listening) {
+    private Connection(Peer peer, SocketChannel socket, boolean ownStreams, ServerSocketChannel listening,
+                       SSLSocket tls) {
         this.peer = peer;
         this.socket = socket;
         this.ownStreams = ownStreams;
         this.listening = listening;
+        this.tls = tls;
+    }
+
+    private Connection(Peer peer, SocketChannel socket, boolean ownStreams, ServerSocketChannel listening) {
+        this(peer, socket, ownStreams, listening, null);
     }
 
     private Connection(Peer peer, SocketChannel socket, boolean ownStreams) {
@@ -102,6 +112,39 @@ final class Connection {
         return peer;
     }
 
+    /**
+     * This connection over TLS, its peer named by its client certificate; the handshake must end within
+     * {@code deadline}. Under xinetd the socket is stdin's, asked for only now: a listener without TLS never
+     * pays for the inherited channel.
+     */
+    Connection secure(TlsFiles files, Duration firstByte, Duration deadline) throws TlsHandshake.Refused {
+        SocketChannel channel = socket;
+        if (channel == null && ownStreams) {
+            try {
+                if (System.inheritedChannel() instanceof SocketChannel inherited) {
+                    channel = inherited;
+                }
+            } catch (IOException | RuntimeException e) {
+                // no socket: refused below
+            }
+        }
+        if (channel == null) {
+            throw new TlsHandshake.Refused("TLS is configured but the connection is no socket");
+        }
+        TlsHandshake.Secured secured = TlsHandshake.serve(channel.socket(), files, firstByte, deadline);
+        return new Connection(peer.withClient(secured.client()), channel, ownStreams, null, secured.socket());
+    }
+
+    /** What the request is read from: the TLS stream over TLS, else {@code plain} (stdin or the socket's). */
+    InputStream input(InputStream plain) throws IOException {
+        return tls == null ? plain : tls.getInputStream();
+    }
+
+    /** Where the reply goes: the TLS stream over TLS, else {@code plain}. */
+    OutputStream output(OutputStream plain) throws IOException {
+        return tls == null ? plain : tls.getOutputStream();
+    }
+
     /** Whether a resident listener accepted this connection (and so shares its process with others). */
     boolean accepted() {
         return !ownStreams && socket != null;
@@ -126,6 +169,17 @@ final class Connection {
      * passed): then stdin is left alone and the kernel drops the socket at exit.
      */
     void finish(InputStream in, OutputStream out, boolean lineComplete) {
+        if (tls != null) {
+            // TLS first: its close_notify, then the socket under it (the plain streams below are that socket)
+            try {
+                if (lineComplete) {
+                    drain(tls.getInputStream());
+                }
+            } catch (IOException | RuntimeException e) {
+                // nothing to drain
+            }
+            close(tls);
+        }
         if (lineComplete) {
             drain(in);
         }

@@ -13,7 +13,8 @@ import java.util.List;
  * any of them can end it with a refusal that runs nothing:
  * <ol>
  *   <li><b>authorize</b>: the requester must pass {@code allow} (a local operator and a component in this JVM
- *       do);
+ *       do); over TLS, once the whitelist has named the command, its client identity must be among the
+ *       command's {@code clients} ({@link Peer#mayRun});
  *   <li><b>parse</b>: the line must be a well-formed {@link Request} (ping and help are answered right after);
  *   <li><b>whitelist</b>: the name must be a configured {@link AllowedCommand};
  *   <li><b>arguments</b>: its {@code accepts} must allow what was added;
@@ -76,7 +77,7 @@ final class HealPath {
         } catch (RuntimeException | Error e) {
             handled = Handled.crashed(e);
         }
-        audit(config.auditLog(), requester.label(), arrival, handled);
+        audit(config.auditLog(), requester.label(), requester.auditedClient(config), arrival, handled);
         return handled;
     }
 
@@ -87,7 +88,8 @@ final class HealPath {
 
     private Handled decide(Arrival arrival, Peer requester, byte[] line, ListenerConfig config,
                            WorkerWatch.Reading reading) {
-        // authorize: after reading, so that the audit log shows what a refused peer asked for
+        // authorize: after reading, so that the audit log shows what a refused peer asked for; by address here,
+        // by client identity once the command is known (below)
         if (!requester.allowedBy(config)) {
             return Handled.denied(line);
         }
@@ -106,6 +108,12 @@ final class HealPath {
         AllowedCommand command = config.commands().get(name);
         if (command == null) {
             return Handled.refused(Reply.error(Reply.Reason.UNKNOWN_COMMAND), line, "not in the whitelist");
+        }
+        // authorize, by client identity: over TLS only the clients the command names may run it
+        if (!requester.mayRun(command)) {
+            return Handled.refused(Reply.error(Reply.Reason.DENIED), line, name, "client "
+                    + requester.auditedClient(config) + " not in the clients of " + name + " ("
+                    + command.clients() + ")");
         }
         // arguments
         if (!command.accepts(request.args())) {
@@ -196,8 +204,8 @@ final class HealPath {
             // intent: on disk before anything is counted or run; if it cannot be, nothing runs
             try {
                 new AuditLog(config.auditLog()).append(new AuditLog.Entry(arrival.time(), arrival.id(),
-                        AuditLog.Phase.INTENT, requester.label(), line, null, name, null,
-                        (System.nanoTime() - arrival.nanos()) / 1e9, null));
+                        AuditLog.Phase.INTENT, requester.label(), requester.auditedClient(config), line, null, name,
+                        null, (System.nanoTime() - arrival.nanos()) / 1e9, null, null));
             } catch (IOException | RuntimeException e) {
                 return Handled.refused(Reply.error(Reply.Reason.AUDIT, name), line, name,
                         "intent not recorded, nothing ran: " + e.getMessage());
@@ -255,10 +263,15 @@ final class HealPath {
      * intent is on disk already, so the log never lacks a run; {@code ping} answers {@code ERR audit} meanwhile.
      */
     void audit(Path log, String requester, Arrival arrival, Handled handled) {
+        audit(log, requester, null, arrival, handled);
+    }
+
+    /** The same, naming the TLS client identity ({@code none} if there is none; null: the listener has no TLS). */
+    void audit(Path log, String requester, String client, Arrival arrival, Handled handled) {
         double seconds = (System.nanoTime() - arrival.nanos()) / 1e9;
         try {
             new AuditLog(log).append(new AuditLog.Entry(arrival.time(), arrival.id(), AuditLog.Phase.OUTCOME,
-                    requester, handled.request(), handled.reply(), handled.command(), handled.exit(), seconds,
+                    requester, client, handled.request(), handled.reply(), handled.command(), handled.exit(), seconds,
                     handled.detail(), handled.evidence() == null ? null : handled.evidence().audit()));
         } catch (IOException | RuntimeException e) {
             // See above: nowhere to report it.

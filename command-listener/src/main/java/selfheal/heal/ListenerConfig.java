@@ -29,7 +29,7 @@ import java.util.regex.PatternSyntaxException;
  */
 record ListenerConfig(Map<String, AllowedCommand> commands, List<AddressRange> allow, Path stateDir,
                       Path auditLog, Duration readTimeout, Residency residency, Duration handlerTimeout,
-                      Map<String, WatchSpec> watches, EvidenceConfig evidence) {
+                      Map<String, WatchSpec> watches, EvidenceConfig evidence, Optional<TlsFiles> tls) {
 
     /**
      * How a resident listener (one handed a listening socket, see {@link ResidentListener}) behaves: it exits
@@ -62,6 +62,9 @@ record ListenerConfig(Map<String, AllowedCommand> commands, List<AddressRange> a
 
     private static final Set<String> GLOBAL_KEYS = Set.of("allow", "allow.any", "state.dir", "audit.log",
             "read.timeout", "resident.idle", "resident.connections", "resident.per-source", "trusted.owner", "handler.timeout");
+    /** The keys of TLS: the listener's files, and the client identities that may run any command. */
+    private static final Set<String> TLS_KEYS = Set.of(TlsFiles.CERT, TlsFiles.KEY, TlsFiles.CLIENT_CA, "clients");
+    private static final String CLIENTS = "clients";
     private static final Set<String> COMMAND_ATTRIBUTES =
             Set.of("args", "timeout", "settle", "budget", "flap", "group", "dir", "accepts");
     private static final int OTHERS_WRITE = 0002;
@@ -203,12 +206,15 @@ record ListenerConfig(Map<String, AllowedCommand> commands, List<AddressRange> a
         Duration handlerTimeout = seconds("handler.timeout", values.get("handler.timeout"),
                 DEFAULT_HANDLER_TIMEOUT, Duration.ofHours(1), problems);
 
+        Optional<TlsFiles> tls = Optional.ofNullable(TlsFiles.load(values, problems));
+        TlsClients clients = clients(CLIENTS, values, values.containsKey(TlsFiles.CERT), TlsClients.ANY, problems);
+
         Owners owners = Owners.of(values.get("trusted.owner"), problems);
         Map<String, AllowedCommand> commands = new TreeMap<>();
         for (String key : values.keySet()) {
             if (key.startsWith("command.") && key.indexOf('.', "command.".length()) < 0) {
                 String name = key.substring("command.".length());
-                AllowedCommand command = command(name, values, owners, problems);
+                AllowedCommand command = command(name, values, owners, clients, problems);
                 if (command != null) {
                     commands.put(name, command);
                 }
@@ -223,7 +229,25 @@ record ListenerConfig(Map<String, AllowedCommand> commands, List<AddressRange> a
             throw new ConfigException(problems);
         }
         return new ListenerConfig(commands, allow, stateDir, auditLog, readTimeout, residency, handlerTimeout,
-                watches, evidence);
+                watches, evidence, tls);
+    }
+
+    /**
+     * The client identities {@code key} admits, else {@code fallback}: a list of names, or {@code *}; only
+     * with TLS, since without it no client has an identity to match.
+     */
+    private static TlsClients clients(String key, Map<String, String> values, boolean tls, TlsClients fallback,
+                                      List<String> problems) {
+        String value = values.get(key);
+        if (value == null) {
+            return fallback;
+        }
+        if (!tls) {
+            problems.add(key + ": needs " + TlsFiles.CERT + ", " + TlsFiles.KEY + " and " + TlsFiles.CLIENT_CA
+                    + "; without TLS no client has an identity");
+            return fallback;
+        }
+        return TlsClients.parse(key, value, problems);
     }
 
     /** At least one entry; one that admits every address (a /0) only with {@code allow.any = yes}. */
@@ -258,7 +282,7 @@ record ListenerConfig(Map<String, AllowedCommand> commands, List<AddressRange> a
 
     private static void checkKeys(Map<String, String> values, List<String> problems) {
         for (String key : values.keySet()) {
-            if (GLOBAL_KEYS.contains(key)) {
+            if (GLOBAL_KEYS.contains(key) || TLS_KEYS.contains(key)) {
                 continue;
             }
             if (key.startsWith("watch.")) {
@@ -279,8 +303,10 @@ record ListenerConfig(Map<String, AllowedCommand> commands, List<AddressRange> a
             String rest = key.substring("command.".length());
             int dot = rest.indexOf('.');
             String name = dot < 0 ? rest : rest.substring(0, dot);
-            if (dot >= 0 && !COMMAND_ATTRIBUTES.contains(rest.substring(dot + 1))
-                    && !EvidenceConfig.isCommandAttribute(rest.substring(dot + 1))) {
+            boolean known = dot >= 0 && (COMMAND_ATTRIBUTES.contains(rest.substring(dot + 1))
+                    || rest.substring(dot + 1).equals(CLIENTS)
+                    || EvidenceConfig.isCommandAttribute(rest.substring(dot + 1)));
+            if (dot >= 0 && !known) {
                 problems.add(key + ": unknown attribute '" + rest.substring(dot + 1)
                         + "' (known: args, timeout, settle, budget, flap, group, dir, accepts)");
             } else if (dot >= 0 && !values.containsKey("command." + name)) {
@@ -290,7 +316,7 @@ record ListenerConfig(Map<String, AllowedCommand> commands, List<AddressRange> a
     }
 
     private static AllowedCommand command(String name, Map<String, String> values, Owners owners,
-                                          List<String> problems) {
+                                          TlsClients defaultClients, List<String> problems) {
         String key = "command." + name;
         int before = problems.size();
         if (!Chars.isName(name)) {
@@ -349,11 +375,13 @@ record ListenerConfig(Map<String, AllowedCommand> commands, List<AddressRange> a
                 problems.add(key + ".accepts: not a regular expression: " + e.getDescription());
             }
         }
+        TlsClients clients = clients(key + "." + CLIENTS, values, values.containsKey(TlsFiles.CERT), defaultClients,
+                problems);
         if (problems.size() > before) {
             return null;
         }
         return new AllowedCommand(name, executable, fixedArgs, timeout, settle, budget, flap, group, directory,
-                accepts);
+                accepts, clients);
     }
 
     // ---- evidence ------------------------------------------------------------------------------------

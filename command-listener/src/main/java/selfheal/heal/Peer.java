@@ -10,8 +10,13 @@ import java.util.Optional;
  *
  * @param label how the audit log and the script's {@code SELFHEAL_PEER} name it
  * @param onHost whether it asks from this host without a socket: a local operator or an in-process component
+ * @param client who its TLS client certificate says it is; empty without TLS
  */
-record Peer(Optional<IpAddress> address, String label, boolean onHost) {
+record Peer(Optional<IpAddress> address, String label, boolean onHost, Optional<TlsClientIdentity> client) {
+
+    Peer(Optional<IpAddress> address, String label, boolean onHost) {
+        this(address, label, onHost, Optional.empty());
+    }
 
     static Peer remote(IpAddress address) {
         return new Peer(Optional.of(address), address.toString(), false);
@@ -19,6 +24,11 @@ record Peer(Optional<IpAddress> address, String label, boolean onHost) {
 
     static Peer local() {
         return new Peer(Optional.empty(), "local", true);
+    }
+
+    /** This peer, having proved with its certificate that it is {@code identity}. */
+    Peer withClient(TlsClientIdentity identity) {
+        return new Peer(address, label, onHost, Optional.of(identity));
     }
 
     /**
@@ -45,5 +55,21 @@ record Peer(Optional<IpAddress> address, String label, boolean onHost) {
 
     boolean allowedBy(ListenerConfig config) {
         return onHost || (address.isPresent() && config.allows(address.get()));
+    }
+
+    /**
+     * Whether it may run {@code command} by its client identity: a requester on this host may (it could run
+     * the script itself), any other only if its identity is among the command's clients.
+     */
+    boolean mayRun(AllowedCommand command) {
+        return onHost || command.clients().admit(client.orElse(null));
+    }
+
+    /**
+     * What the audit log's {@code client} field says: the identity, or {@code none}; null (no field) when the
+     * listener speaks no TLS, so that its records stay as they were.
+     */
+    String auditedClient(ListenerConfig config) {
+        return config == null || config.tls().isEmpty() ? null : client.map(TlsClientIdentity::label).orElse("none");
     }
 }

@@ -1,6 +1,7 @@
 package selfheal.check.listener;
 
 import java.io.PrintStream;
+import java.net.InetAddress;
 import java.util.ArrayList;
 import java.util.List;
 import org.apache.commons.cli.CommandLine;
@@ -14,6 +15,7 @@ import selfheal.plugin.StandardArgs;
 import selfheal.plugin.Status;
 import selfheal.plugin.SubCheck;
 import selfheal.plugin.Thresholds;
+import selfheal.plugin.UsageException;
 
 /**
  * check_listener: the Nagios plugin that asks a command-listener for {@code ping} and judges the reply
@@ -34,9 +36,13 @@ public final class CheckListener {
         Options options = StandardArgs.addTo(new Options(), "the listener's host name or address (required)", "listener port (default " + DEFAULT_PORT + ", service selfheal)")
                 .addOption(Option.builder("w").longOpt("warning").hasArg().argName("RANGE").desc("response time range in seconds for WARNING").build())
                 .addOption(Option.builder("c").longOpt("critical").hasArg().argName("RANGE").desc("response time range in seconds for CRITICAL").build());
+        TlsOptions.addTo(options);
+        options.addOption(Option.builder().longOpt("source").hasArg().argName("ADDRESS")
+                .desc("connect from this local address (default, or -: the kernel's choice)").build());
         Plugin plugin = new Plugin(SERVICE, "check_listener",
                 "Sends ping to a selfheal command-listener and checks its one-line reply.\n\n",
-                "-H HOST [-p PORT] [-w RANGE] [-c RANGE] [-t SECONDS] [--extra-opts [SECTION][@FILE]]",
+                "-H HOST [-p PORT] [-w RANGE] [-c RANGE] [-t SECONDS] [--ca-file PEM --client-cert PEM --client-key PEM]"
+                        + " [--cert-days WARN[,CRIT]] [--source ADDRESS] [--extra-opts [SECTION][@FILE]]",
                 "  check_listener -H worker1.example.org\n"
                         + "    OK while heals can run; WARNING while a command flaps, CRITICAL while a budget is exhausted\n"
                         + "  check_listener -H 10.0.0.5 -p 5669 -w 1 -c 5 -t 8\n"
@@ -49,13 +55,30 @@ public final class CheckListener {
         });
     }
 
+    /** --source as an address literal (no name lookup: it names this host's own address). */
+    private static InetAddress source(CommandLine cmd) throws UsageException {
+        String source = cmd.getOptionValue("source");
+        if (source == null || source.strip().equals("-")) {
+            return null; // "-": the shipped command's default, the kernel's choice
+        }
+        if (!source.strip().matches("[0-9.]+|[0-9A-Fa-f:]*:[0-9A-Fa-f:.]*")) {
+            throw new UsageException("bad --source '" + source + "': expected an IP address of this host");
+        }
+        try {
+            return InetAddress.getByName(source.strip());
+        } catch (java.net.UnknownHostException e) {
+            throw new UsageException("bad --source '" + source + "': " + e.getMessage());
+        }
+    }
+
     private static CheckResult check(CommandLine cmd) throws Exception {
         StandardArgs std = StandardArgs.from(cmd, cmd.getOptionValue("H"), DEFAULT_PORT);
         Thresholds time = Thresholds.parse(cmd.getOptionValue("w"), cmd.getOptionValue("c"));
         String where = std.hostname() + ":" + std.port();
+        TlsOptions tls = TlsOptions.from(cmd);
         ListenerPing.Exchange exchange;
         try {
-            exchange = new ListenerPing().ping(std.hostname(), std.port(), std.timeout());
+            exchange = new ListenerPing().ping(std.hostname(), std.port(), std.timeout(), tls.client(), source(cmd));
         } catch (ListenerPing.Failure f) {
             return CheckResult.of(SERVICE, Status.CRITICAL, f.getMessage());
         }
@@ -69,6 +92,7 @@ public final class CheckListener {
                 SubCheck.of(reply.status(), reply.summary(where, "in " + Seconds.text(seconds))),
                 // the response time decides the state and goes to perfdata; the summary already says it
                 new SubCheck(time.evaluate(seconds), "", List.of(), List.of(Seconds.perfData(seconds, time, std.timeout()))),
-                new SubCheck(Status.OK, "", List.of(), heals)));
+                new SubCheck(Status.OK, "", List.of(), heals),
+                tls.judge(exchange.certificate())));
     }
 }

@@ -4,12 +4,16 @@ import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.net.ConnectException;
+import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.Socket;
 import java.net.SocketTimeoutException;
 import java.net.UnknownHostException;
 import java.nio.charset.StandardCharsets;
+import java.security.cert.X509Certificate;
 import java.time.Duration;
+import javax.net.ssl.SSLException;
+import javax.net.ssl.SSLSocket;
 import selfheal.plugin.Deadline;
 
 /**
@@ -21,8 +25,8 @@ final class ListenerPing {
     /** A reply longer than this is not one of ours (a ping's heals take about 50 bytes a command). */
     static final int MAX_LINE = 8192;
 
-    /** The reply, and how long the exchange took. */
-    record Exchange(PingReply reply, Duration elapsed) {
+    /** The reply, how long the exchange took, and the listener's certificate (null without TLS). */
+    record Exchange(PingReply reply, Duration elapsed, X509Certificate certificate) {
     }
 
     /** Why no reply was had; the message names the cause. */
@@ -35,13 +39,24 @@ final class ListenerPing {
     }
 
     Exchange ping(String host, int port, Duration timeout) throws Failure {
+        return ping(host, port, timeout, null, null);
+    }
+
+    /**
+     * The same over {@code tls} (null: plaintext), from the local address {@code source} (null: the kernel's
+     * choice); the handshake runs within the same deadline.
+     */
+    Exchange ping(String host, int port, Duration timeout, ListenerTls tls, InetAddress source) throws Failure {
         String where = host + ":" + port;
         Deadline deadline = Deadline.after(timeout);
         try {
             return deadline.run("check_listener-ping", new Socket(), new Deadline.Task<Exchange>() {
                 @Override
                 public Exchange run(Socket socket, Deadline d) throws IOException {
-                    return exchange(host, port, socket, d);
+                    if (source != null) {
+                        socket.bind(new InetSocketAddress(source, 0));
+                    }
+                    return exchange(host, port, socket, tls, d);
                 }
             });
         } catch (SocketTimeoutException e) {
@@ -50,6 +65,11 @@ final class ListenerPing {
             throw new Failure("connection refused by " + where);
         } catch (UnknownHostException e) {
             throw new Failure("cannot resolve host name " + host);
+        } catch (SSLException e) {
+            String hint = String.valueOf(e.getMessage()).contains("terminated the handshake")
+                    ? " (the listener refused: this address not in its allow, or this certificate; see its audit log)"
+                    : "";
+            throw new Failure("TLS with " + where + " failed: " + selfheal.plugin.Plugin.describe(e) + hint);
         } catch (RuntimeException e) {
             throw e;
         } catch (Exception e) { // an IOException: the exchange throws no other
@@ -58,17 +78,29 @@ final class ListenerPing {
     }
 
     /** Looks the host up, connects, sends ping and reads the reply line, each within what is left. */
-    private static Exchange exchange(String host, int port, Socket socket, Deadline deadline) throws IOException {
+    private static Exchange exchange(String host, int port, Socket plain, ListenerTls tls, Deadline deadline)
+            throws IOException {
         long start = System.nanoTime();
         InetSocketAddress address = new InetSocketAddress(host, port); // the name lookup
         if (address.isUnresolved()) {
             throw new UnknownHostException(host);
         }
-        socket.connect(address, deadline.millisLeft());
+        plain.connect(address, deadline.millisLeft());
+        Socket socket = plain;
+        X509Certificate certificate = null;
+        if (tls != null) {
+            // several small TLS records in a row: without this each waits for the delayed ACK of the last
+            plain.setTcpNoDelay(true);
+            SSLSocket secured = tls.over(plain, host, port);
+            secured.setSoTimeout(deadline.millisLeft());
+            secured.startHandshake();
+            certificate = (X509Certificate) secured.getSession().getPeerCertificates()[0];
+            socket = secured;
+        }
         socket.getOutputStream().write("ping\n".getBytes(StandardCharsets.US_ASCII));
         socket.getOutputStream().flush();
         String line = readLine(socket, deadline);
-        return new Exchange(PingReply.parse(line), Duration.ofNanos(System.nanoTime() - start));
+        return new Exchange(PingReply.parse(line), Duration.ofNanos(System.nanoTime() - start), certificate);
     }
 
     private static String readLine(Socket socket, Deadline deadline) throws IOException {
