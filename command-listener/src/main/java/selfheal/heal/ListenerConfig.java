@@ -94,7 +94,10 @@ record ListenerConfig(Map<String, AllowedCommand> commands, List<AddressRange> a
         try (InputStream in = new FileInputStream(file.toFile())) {
             properties.load(in);
         } catch (IOException | IllegalArgumentException e) {
-            problems.add(file + ": cannot be read: " + e.getMessage());
+            String denied = e.getMessage() != null && e.getMessage().contains("Permission denied")
+                    ? " (the listener's user must be able to read it: chgrp that user's group " + file
+                            + " and chmod 640 it, or run install.sh again once the user exists)" : "";
+            problems.add(file + ": cannot be read: " + e.getMessage() + denied);
             throw new ConfigException(problems);
         }
         properties.reportKeysSetTwice(problems);

@@ -111,6 +111,65 @@ class InstallIT {
     }
 
     @Test
+    void eachRoleInstallsItsOwnPartsAndAReRunKeepsWhatTheOperatorEdited(@TempDir Path dest) throws Exception {
+        Path services = dest.resolve("etc/services");
+        Files.createDirectories(services.getParent());
+        Files.writeString(services, "ssh\t\t22/tcp\n");
+        List<String> listener = List.of(CHECKOUT.resolve("install.sh").toString(), "listener", "DESTDIR=" + dest,
+                "PREFIX=" + PREFIX);
+        Run first = run(listener);
+        assertEquals(0, first.exit(), first.output());
+        for (String file : List.of(LIB + "/command-listener", LIB + "/check-worker.jar", "/etc/xinetd.d/selfheal",
+                "/etc/selfheal/listener.properties", PREFIX + "/share/selfheal/systemd/selfheal-watch.service")) {
+            assertTrue(Files.exists(dest.resolve(file.substring(1))), file + " not installed on a worker host");
+        }
+        for (String file : List.of("/usr/lib/nagios/plugins/check_worker", "/etc/nagios4/conf.d/selfheal-templates.cfg",
+                LIB + "/selfheal-event-handler", PREFIX + "/share/selfheal/systemd/selfheal-checks.service")) {
+            assertFalse(Files.exists(dest.resolve(file.substring(1))), file + " is the monitoring server's, not a worker host's");
+        }
+        // The operator narrows only_from; a second run (an upgrade) must not undo it, nor forget its services line.
+        Path xinetd = dest.resolve("etc/xinetd.d/selfheal");
+        String edited = Files.readString(xinetd).replaceFirst("(?m)^(\\s*only_from\\s*=).*$", "$1 198.51.100.7");
+        assertTrue(edited.contains("198.51.100.7"), edited);
+        Files.writeString(xinetd, edited);
+        Run again = run(listener);
+        assertEquals(0, again.exit(), again.output());
+        assertEquals(edited, Files.readString(xinetd), "the edited service file is kept");
+        assertTrue(Files.exists(dest.resolve("etc/xinetd.d/selfheal.selfheal-new")), again.output());
+        assertTrue(again.output().contains("/etc/xinetd.d/selfheal was edited: kept"), again.output());
+        assertTrue(Files.readString(services).matches("ssh\t\t22/tcp\nselfheal\\s+5669/tcp.*\n"), Files.readString(services));
+        Run uninstall = run(List.of(dest.resolve(LIB.substring(1) + "/uninstall").toString(), "DESTDIR=" + dest));
+        assertEquals(0, uninstall.exit(), uninstall.output());
+        assertEquals("ssh\t\t22/tcp\n", Files.readString(services), "the line added by the first run is removed");
+        assertEquals(edited, Files.readString(xinetd), "an edited file is the operator's: kept");
+        assertTrue(uninstall.output().contains("kept /etc/xinetd.d/selfheal: you edited it"), uninstall.output());
+        assertFalse(Files.exists(dest.resolve("etc/xinetd.d/selfheal.selfheal-new")), uninstall.output());
+    }
+
+    @Test
+    void thePluginsRoleLeavesNagiosValidAfterUninstallWhileObjectsStillUseItsTemplates(@TempDir Path dest,
+            @TempDir Path nagios) throws Exception {
+        Run install = run(List.of(CHECKOUT.resolve("install.sh").toString(), "plugins", "DESTDIR=" + dest, "PREFIX=" + PREFIX));
+        assertEquals(0, install.exit(), install.output());
+        assertFalse(Files.exists(dest.resolve("etc/xinetd.d/selfheal")), "no listener on the monitoring server");
+        assertFalse(Files.exists(dest.resolve("etc/selfheal/listener.properties")), "no listener on the monitoring server");
+        assertFalse(Files.exists(dest.resolve(LIB.substring(1) + "/command-listener")), install.output());
+        Path confd = dest.resolve("etc/nagios4/conf.d");
+        // The operator's own services, made from the shipped example.
+        Files.copy(dest.resolve(PREFIX.substring(1) + "/share/selfheal/nagios/selfheal-foo.cfg"), confd.resolve("foo.cfg"));
+        run(List.of("chmod", "-R", "a+rX", dest.toString())); // Nagios reads its objects as the nagios user
+        NagiosVerify.Result before = NagiosVerify.run(nagios, confd);
+        assertEquals(0, before.exit(), before.output());
+        Run uninstall = run(List.of(dest.resolve(LIB.substring(1) + "/uninstall").toString(), "DESTDIR=" + dest));
+        assertEquals(0, uninstall.exit(), uninstall.output());
+        assertTrue(uninstall.output().contains("kept /etc/nagios4/conf.d/selfheal-templates.cfg: Nagios objects still use it: "
+                + "/etc/nagios4/conf.d/foo.cfg"), uninstall.output());
+        NagiosVerify.Result after = NagiosVerify.run(nagios, confd);
+        assertEquals(0, after.exit(), "Nagios must still validate after uninstall:\n" + after.output());
+        assertFalse(Files.exists(dest.resolve("usr/lib/nagios/plugins/check_worker")), uninstall.output());
+    }
+
+    @Test
     void aRelativePathIsRefusedBeforeAnythingIsWritten(@TempDir Path dest) throws Exception {
         Run install = run(List.of(CHECKOUT.resolve("install.sh").toString(), "DESTDIR=" + dest, "PREFIX=opt"));
         assertEquals(1, install.exit(), install.output());
