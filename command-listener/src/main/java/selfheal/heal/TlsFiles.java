@@ -72,7 +72,7 @@ record TlsFiles(List<X509Certificate> chain, PrivateKey key, List<X509Certificat
 
     private static List<X509Certificate> certificates(String name, String value, List<String> problems) {
         try {
-            return TlsPem.certificates(Path.of(value));
+            return selfheal.plugin.Pem.certificates(Path.of(value));
         } catch (IOException | GeneralSecurityException | RuntimeException e) {
             problems.add(name + ": " + value + " cannot be read as PEM certificates: " + e.getMessage());
             return List.of();
@@ -89,7 +89,7 @@ record TlsFiles(List<X509Certificate> chain, PrivateKey key, List<X509Certificat
                         + Integer.toOctalString(mode & 07777) + "); make it 0600");
                 return null;
             }
-            return TlsPem.privateKey(path);
+            return selfheal.plugin.Pem.privateKey(path);
         } catch (IOException | GeneralSecurityException | RuntimeException e) {
             problems.add(KEY + ": " + value + " cannot be read as a PEM private key: " + e.getMessage());
             return null;

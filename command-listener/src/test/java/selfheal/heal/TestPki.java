@@ -112,15 +112,15 @@ final class TestPki {
             throws IOException, GeneralSecurityException {
         KeyStore trust = KeyStore.getInstance("PKCS12");
         trust.load(null, null);
-        trust.setCertificateEntry("ca", TlsPem.certificates(trusted).get(0));
+        trust.setCertificateEntry("ca", selfheal.plugin.Pem.certificates(trusted).get(0));
         TrustManagerFactory tmf = TrustManagerFactory.getInstance("PKIX");
         tmf.init(trust);
         KeyManager[] keys = null;
         if (name != null) {
             KeyStore store = KeyStore.getInstance("PKCS12");
             store.load(null, null);
-            store.setKeyEntry("client", TlsPem.privateKey(from.clientKey(name)), new char[0],
-                    TlsPem.certificates(from.clientCert(name)).toArray(new X509Certificate[0]));
+            store.setKeyEntry("client", selfheal.plugin.Pem.privateKey(from.clientKey(name)), new char[0],
+                    selfheal.plugin.Pem.certificates(from.clientCert(name)).toArray(new X509Certificate[0]));
             KeyManagerFactory kmf = KeyManagerFactory.getInstance(KeyManagerFactory.getDefaultAlgorithm());
             kmf.init(store, new char[0]);
             keys = kmf.getKeyManagers();

@@ -128,6 +128,6 @@ class TlsConfigTest {
     }
 
     private static TlsClientIdentity identity(String name) throws Exception {
-        return TlsClientIdentity.of(TlsPem.certificates(pki.clientCert(name)).get(0));
+        return TlsClientIdentity.of(selfheal.plugin.Pem.certificates(pki.clientCert(name)).get(0));
     }
 }

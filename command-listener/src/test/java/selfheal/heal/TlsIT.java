@@ -164,7 +164,7 @@ class TlsIT {
     void aRenewedCertificateIsServedFromTheNextConnectionOnWithoutARestart() throws Exception {
         X509Certificate before = servedCertificate();
         pki.server("worker1", "127.0.0.2"); // the renewal: the same command again, the files replaced
-        X509Certificate renewed = TlsPem.certificates(pki.serverCert("worker1")).get(0);
+        X509Certificate renewed = selfheal.plugin.Pem.certificates(pki.serverCert("worker1")).get(0);
         assertNotEquals(before.getSerialNumber(), renewed.getSerialNumber());
         assertEquals(renewed.getSerialNumber(), servedCertificate().getSerialNumber());
     }

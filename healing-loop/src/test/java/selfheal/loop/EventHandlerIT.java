@@ -239,6 +239,54 @@ class EventHandlerIT {
     }
 
     @Test
+    void icinga2sRecheckGoesThroughItsApiWithCredentialsFromAFileNeverTheCommandLine(@TempDir Path dir) throws Exception {
+        Path certs = PrivateStack.checkout().resolve("scripts/selfheal-certs");
+        for (List<String> step : List.of(List.of("ca"), List.of("server", "localhost", "127.0.0.1"))) {
+            List<String> command = new ArrayList<>(List.of(certs.toString(), "-d", dir.toString()));
+            command.addAll(step);
+            Process p = new ProcessBuilder(command).redirectErrorStream(true).start();
+            String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+            assertTrue(p.waitFor(60, TimeUnit.SECONDS) && p.exitValue() == 0, out);
+        }
+        com.sun.net.httpserver.HttpsServer api = com.sun.net.httpserver.HttpsServer.create(
+                new java.net.InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 0);
+        api.setHttpsConfigurator(new com.sun.net.httpserver.HttpsConfigurator(selfheal.plugin.Pem.clientContext(
+                selfheal.plugin.Pem.privateKey(dir.resolve("server/localhost.key")),
+                selfheal.plugin.Pem.certificates(dir.resolve("server/localhost.crt")), null)));
+        List<String> requests = new java.util.concurrent.CopyOnWriteArrayList<>();
+        api.createContext("/v1/actions/", exchange -> {
+            requests.add(exchange.getRequestMethod() + " " + exchange.getRequestURI() + " "
+                    + exchange.getRequestHeaders().getFirst("Authorization") + " "
+                    + new String(exchange.getRequestBody().readAllBytes(), StandardCharsets.UTF_8));
+            byte[] body = "{\"results\":[{\"code\":200.0}]}".getBytes(StandardCharsets.UTF_8);
+            exchange.sendResponseHeaders(200, body.length);
+            exchange.getResponseBody().write(body);
+            exchange.close();
+        });
+        api.start();
+        Path credentials = dir.resolve("selfheal-api.curl");
+        Files.writeString(credentials, "user = \"selfheal:s3cret\"\ncacert = \"" + dir.resolve("ca.crt") + "\"\n");
+        try (FakeListener listener = new FakeListener("OK foo-restart exit=0 0.10s evidence=20261204T010203Z-foo-restart", 0)) {
+            Run run = handler("-r", "api", "-i", "https://localhost:" + api.getAddress().getPort(), "-u", credentials.toString(),
+                    "-n", "foo-host", "-d", "worker-\"foo\"", "CRITICAL", "SOFT", "2", "127.0.0.1",
+                    String.valueOf(listener.port()), "foo-restart");
+            assertEquals(0, run.exit(), run.output());
+            assertTrue(run.output().contains("\nrecheck foo-host;worker-\"foo\" submitted through the API"), run.output());
+            assertTrue(run.output().contains("submitted through the API: evidence 20261204T010203Z-foo-restart kept on 127.0.0.1"),
+                    run.output());
+        } finally {
+            api.stop(0);
+        }
+        String basic = "Basic " + java.util.Base64.getEncoder().encodeToString("selfheal:s3cret".getBytes(StandardCharsets.UTF_8));
+        String filter = "\"type\":\"Service\",\"filter\":\"host.name==h && service.name==s\","
+                + "\"filter_vars\":{\"h\":\"foo-host\",\"s\":\"worker-\\\"foo\\\"\"}";
+        assertEquals(List.of(
+                "POST /v1/actions/add-comment " + basic + " {" + filter + ",\"author\":\"selfheal\",\"comment\":\"evidence "
+                        + "20261204T010203Z-foo-restart kept on 127.0.0.1: command-listener --evidence 20261204T010203Z-foo-restart\"}",
+                "POST /v1/actions/reschedule-check " + basic + " {" + filter + ",\"force\":true}"), requests);
+    }
+
+    @Test
     void noRecheckIsAskedForAfterAFailedHeal(@TempDir Path dir) throws Exception {
         Path notAPipe = dir.resolve("nagios.cmd");
         try (FakeListener listener = new FakeListener("ERR failed foo-restart exit=1 0.20s", 0)) {
@@ -257,6 +305,8 @@ class EventHandlerIT {
         "shell in the command      | CRITICAL HARD 4 127.0.0.1 5669 foo;reboot",
         "option-like address       | CRITICAL HARD 4 -e 5669 foo-restart",
         "recheck without pipe      | -r yes CRITICAL HARD 4 127.0.0.1 5669 foo-restart",
+        "api without credentials   | -r api -i https://localhost:5665 -n h -d s CRITICAL HARD 4 127.0.0.1 5669 foo-restart",
+        "api over plain http       | -r api -i http://localhost:5665 -u f -n h -d s CRITICAL HARD 4 127.0.0.1 5669 foo-restart",
         "bad -a                    | -a two CRITICAL HARD 4 127.0.0.1 5669 foo-restart",
     })
     void usageErrorsExitThreeAndSendNothing(String why, String arguments) throws Exception {

@@ -113,7 +113,7 @@ class NagiosConfigIT {
         int icingaWorkers = 0;
         while (worker.find()) {
             icingaWorkers++;
-            assertStaleCritBelow(checkSeconds, "--stale " + icingaValue(worker.group(1), "worker_stale"));
+            assertStaleCritBelow(checkSeconds, "--stale " + firstOfArray(worker.group(1), "check_worker_stale"));
         }
         assertTrue(icingaWorkers > 0, "no selfheal_workers in selfheal-foo.conf");
     }
@@ -146,6 +146,7 @@ class NagiosConfigIT {
                 "include <itl>",
                 "include <plugins>",
                 "include \"/etc/icinga2/conf.d/templates.conf\"",
+                "include \"/etc/icinga2/conf.d/commands.conf\"",
                 "include \"/etc/icinga2/conf.d/timeperiods.conf\"",
                 "include \"/etc/icinga2/conf.d/users.conf\"",
                 "include \"" + ICINGA_OBJECTS + "/*.conf\"", ""));
@@ -156,6 +157,7 @@ class NagiosConfigIT {
         assertEquals(0, result.exit(), result.output());
         assertTrue(result.output().contains("Instantiated 2 Services"), "worker-foo and the listener:\n" + result.output());
         assertTrue(result.output().contains("Instantiated 1 EventCommand"), result.output());
+        assertTrue(result.output().contains("Instantiated 1 Notification"), "the heal-failed notification:\n" + result.output());
         assertTrue(!result.output().contains("warning/"), result.output());
     }
 
@@ -199,6 +201,13 @@ class NagiosConfigIT {
     private static Map<String, String> serviceDefinition(Path file, String name) throws IOException {
         return serviceDefinitions(file).stream().filter(s -> name.equals(s.get("name"))).findFirst()
                 .orElseThrow(() -> new AssertionError("no service template " + name + " in " + file));
+    }
+
+    /** The first string of the array in the first {@code key = [ "...", ... ]} in Icinga 2 configuration text. */
+    private static String firstOfArray(String text, String key) {
+        Matcher value = Pattern.compile(Pattern.quote(key) + "\\s*=\\s*\\[\\s*\"([^\"]*)\"").matcher(text);
+        assertTrue(value.find(), "no " + key + " = [ \"...\" ] in\n" + text);
+        return value.group(1);
     }
 
     /** The value of the first {@code key = value} in Icinga 2 configuration text, quotes removed. */

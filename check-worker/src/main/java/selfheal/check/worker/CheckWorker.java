@@ -23,7 +23,7 @@ public final class CheckWorker {
 
     private static final String USAGE = "-H HOST | -I ADDRESS [-p PORT] [-u PATH] [-S] [-C DAYS] [-w RANGE] [-c RANGE]"
             + " [-t SECONDS] [--stale ...] [--value ...] [-e CODES] [-s TEXT] [-r REGEX] [-f ok|warning|critical|follow]"
-            + " [-4|-6] [--extra-opts [SECTION][@FILE]] [-v]";
+            + " [-4|-6] [-J PEM -K PEM] [--ca-file PEM] [--extra-opts [SECTION][@FILE]] [-v]";
 
     private static final String EXAMPLES = ""
             + "  check_worker -H 10.0.0.5 -p 8081 --stale worker:heartbeat,warn=20,crit=45\n"
@@ -114,7 +114,7 @@ public final class CheckWorker {
     }
 
     private CheckResult check(WorkerOptions options) throws Exception {
-        SSLSocketFactory tls = options.caFile() == null ? null : CaFile.socketFactory(workingDirectory.resolve(options.caFile()));
+        SSLSocketFactory tls = WorkerTls.socketFactory(options.caFile(), options.clientCert(), options.clientKey(), workingDirectory);
         HttpResponse response;
         try {
             response = new HttpProbe(tls, threads).get(options.endpoint(), options.headers(), options.standard().timeout(),

@@ -22,6 +22,8 @@ record WorkerOptions(
         StandardArgs standard,
         Endpoint endpoint,
         Path caFile,
+        Path clientCert,
+        Path clientKey,
         List<Map.Entry<String, String>> headers,
         Set<Integer> expect,
         String string,
@@ -62,6 +64,8 @@ record WorkerOptions(
         o.addOption(Option.builder("u").longOpt("url").hasArg().argName("PATH").desc("path and query to GET (default /health)").build());
         o.addOption("S", "ssl", false, "use https (TLS with SNI, the JDK trust store unless --ca-file)");
         o.addOption(Option.builder().longOpt("ca-file").hasArg().argName("PEM").desc("trust only the CA certificates in this PEM file").build());
+        o.addOption(Option.builder("J").longOpt("client-cert").hasArg().argName("PEM").desc("client certificate (and its chain) for an endpoint that asks for one; with -K; implies -S").build());
+        o.addOption(Option.builder("K").longOpt("private-key").hasArg().argName("PEM").desc("the client certificate's key: unencrypted PKCS#8 (BEGIN PRIVATE KEY)").build());
         o.addOption(Option.builder("a").longOpt("authorization").hasArg().argName("USER:PASSWORD").desc("HTTP basic authentication").build());
         o.addOption(Option.builder("k").longOpt("header").hasArg().argName("'Name: value'").desc("extra request header (repeatable)").build());
         o.addOption(Option.builder("e").longOpt("expect").hasArg().argName("CODES").desc("accepted HTTP status codes, comma-separated, e.g. 200,204; any other is CRITICAL (default: the format decides)").build());
@@ -79,7 +83,10 @@ record WorkerOptions(
     }
 
     static WorkerOptions from(CommandLine cmd) throws UsageException {
-        boolean ssl = cmd.hasOption("S") || cmd.hasOption("ca-file") || cmd.hasOption("C");
+        boolean ssl = cmd.hasOption("S") || cmd.hasOption("ca-file") || cmd.hasOption("C") || cmd.hasOption("J");
+        if (cmd.hasOption("J") != cmd.hasOption("K")) {
+            throw new UsageException("-J/--client-cert and -K/--private-key go together");
+        }
         StandardArgs standard = StandardArgs.from(cmd, cmd.hasOption("H") ? cmd.getOptionValue("H") : cmd.getOptionValue("I"),
                 ssl ? 443 : 80);
         if (cmd.hasOption("4") && cmd.hasOption("6")) {
@@ -132,6 +139,8 @@ record WorkerOptions(
         }
         return new WorkerOptions(standard, endpoint,
                 cmd.hasOption("ca-file") ? Path.of(cmd.getOptionValue("ca-file")) : null,
+                cmd.hasOption("J") ? Path.of(cmd.getOptionValue("J")) : null,
+                cmd.hasOption("K") ? Path.of(cmd.getOptionValue("K")) : null,
                 List.copyOf(headers), Set.copyOf(expect), cmd.getOptionValue("s"), regex,
                 Thresholds.parse(cmd.getOptionValue("w"), cmd.getOptionValue("c")),
                 cmd.hasOption("format") ? Format.parse(cmd.getOptionValue("format")) : Format.AUTO,
