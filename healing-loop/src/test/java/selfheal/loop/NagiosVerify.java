@@ -50,7 +50,8 @@ final class NagiosVerify {
         return execute(command);
     }
 
-    private static Result execute(List<String> command) throws Exception {
+    /** Runs {@code command} to its end (at most 60 s), its output and errors together. */
+    static Result execute(List<String> command) throws Exception {
         Process process = new ProcessBuilder(command).redirectErrorStream(true).start();
         process.getOutputStream().close();
         String output = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
