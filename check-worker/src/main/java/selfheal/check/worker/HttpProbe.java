@@ -79,6 +79,12 @@ final class HttpProbe {
         }
     }
 
+    /** A URI's path and query as a request target; "/" for an empty path. */
+    private static String requestTarget(java.net.URI uri) {
+        String path = uri.getRawPath() == null || uri.getRawPath().isEmpty() ? "/" : uri.getRawPath();
+        return uri.getRawQuery() == null ? path : path + "?" + uri.getRawQuery();
+    }
+
     /** check_http's default --max-redirs. */
     static final int MAX_REDIRECTS = 15;
 
@@ -104,18 +110,15 @@ final class HttpProbe {
             if (scheme == null) {
                 java.net.URI base = new java.net.URI(from.tls() ? "https" : "http", null, "h", 1, "/", null, null)
                         .resolve(from.requestTarget());
-                java.net.URI target = base.resolve(uri);
-                String path = (target.getRawPath() == null || target.getRawPath().isEmpty() ? "/" : target.getRawPath())
-                        + (target.getRawQuery() == null ? "" : "?" + target.getRawQuery());
-                return new Endpoint(from.tls(), from.host(), from.port(), path, from.address(), from.family());
+                return new Endpoint(from.tls(), from.host(), from.port(), requestTarget(base.resolve(uri)), from.address(),
+                        from.family());
             }
             boolean tls = scheme.equalsIgnoreCase("https");
             if (!tls && !scheme.equalsIgnoreCase("http") || uri.getHost() == null) {
                 throw new java.net.URISyntaxException(location, "not an http(s) URL");
             }
-            String path = (uri.getRawPath() == null || uri.getRawPath().isEmpty() ? "/" : uri.getRawPath())
-                    + (uri.getRawQuery() == null ? "" : "?" + uri.getRawQuery());
-            Endpoint next = Endpoint.parse(tls, uri.getHost(), uri.getPort() > 0 ? uri.getPort() : tls ? 443 : 80, path);
+            Endpoint next = Endpoint.parse(tls, uri.getHost(), uri.getPort() > 0 ? uri.getPort() : tls ? 443 : 80,
+                    requestTarget(uri));
             return new Endpoint(next.tls(), next.host(), next.port(), next.path(), next.host(), from.family());
         } catch (java.net.URISyntaxException | selfheal.plugin.UsageException | IllegalArgumentException e) {
             throw new ProbeFailure(ProbeFailure.Kind.UNREACHABLE, "cannot follow the redirect to '"
