@@ -1,7 +1,6 @@
 package selfheal.loop;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -51,7 +50,6 @@ class Icinga2LoopIT {
                 assertTrue(heal.okAfterRestart().compareTo(RECHECK_BOUND) <= 0,
                         "OK in Icinga 2 " + heal.okAfterRestart().toMillis() + " ms after the restart, beyond "
                                 + RECHECK_BOUND.toMillis() + " ms: " + heal + "\n" + loop.diagnostics());
-                assertTrue(heal.forced(), "the recovering check came before the retry interval: " + heal);
             }
             assertTrue(stack.lines("HANDLER_LOG").stream()
                             .filter(l -> l.contains(" recheck foo-host;worker-foo submitted through the API")).count()
@@ -71,7 +69,7 @@ class Icinga2LoopIT {
                 System.out.println("Icinga 2, no re-check: kill -9 round " + round + ": " + heal);
                 assertTrue(heal.okAfterRestart().compareTo(RECHECK_BOUND) > 0,
                         "without the re-check OK came within " + RECHECK_BOUND.toMillis() + " ms: " + heal);
-                assertFalse(heal.forced(), "the recovering check is the scheduled retry: " + heal);
+                assertTrue(heal.cameWithTheRetry(), "the recovering check is the scheduled retry: " + heal);
             }
             assertTrue(stack.lines("HANDLER_LOG").stream().noneMatch(l -> l.contains(" recheck ")),
                     "no re-check asked:\n" + loop.diagnostics());
@@ -145,9 +143,13 @@ class Icinga2LoopIT {
             return between(fooUp, okAt);
         }
 
-        /** OK came sooner after the last CRITICAL check than the retry interval: the OK check was the re-check. */
-        boolean forced() {
-            return okAt - lastCriticalCheckEnded < retryInterval - 0.5;
+        /**
+         * OK came a retry interval after the last CRITICAL check: the scheduled retry showed it. Icinga 2 may run
+         * a check up to 0.7 s early (its scheduling offset, at most 0.5 + 0.2 s for an interval of 4 s), so a
+         * second of slack.
+         */
+        boolean cameWithTheRetry() {
+            return okAt - lastCriticalCheckEnded >= retryInterval - 1;
         }
 
         private static Duration between(Instant from, double epochSeconds) {
