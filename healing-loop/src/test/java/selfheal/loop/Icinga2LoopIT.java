@@ -12,6 +12,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -55,6 +56,9 @@ class Icinga2LoopIT {
                             .filter(l -> l.contains(" recheck foo-host;worker-foo submitted through the API")).count()
                             >= heals.size(),
                     "each heal asked for its re-check through the API:\n" + loop.diagnostics());
+            // Nothing deprecated in use: Icinga 2 logged no deprecation warning (the stack enables no command pipe).
+            assertEquals(List.of(), stack.lines("ICINGA_LOG").stream()
+                    .filter(l -> l.toLowerCase(Locale.ROOT).contains("deprecated")).toList());
         }
     }
 
