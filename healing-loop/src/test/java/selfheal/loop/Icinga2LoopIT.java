@@ -34,7 +34,7 @@ class Icinga2LoopIT {
 
     @Test
     void killedAndHungWorkersAreHealedAndIcingaShowsOkWithinASecondOfTheRestart() throws Exception {
-        try (PrivateStack stack = PrivateStack.start(Map.of("STACK_MONITOR", "icinga2",
+        try (PrivateStack stack = PrivateStack.start(Map.of("STACK_MONITOR", "icinga2", "STACK_CHECK_SERVICE", "yes",
                 "STACK_RETRY_INTERVAL", RETRY_INTERVAL, "STACK_BUDGET", "10/15m", "STACK_SETTLE", "2"))) {
             Loop loop = new Loop(stack);
             assertEquals("api", stack.env("ICINGA_RECHECK"));
@@ -64,8 +64,9 @@ class Icinga2LoopIT {
 
     @Test
     void withoutTheReCheckIcingaShowsTheRecoveryOnlyAtTheNextRetry() throws Exception {
-        try (PrivateStack stack = PrivateStack.start(Map.of("STACK_MONITOR", "icinga2", "STACK_RECHECK", "no",
-                "STACK_RETRY_INTERVAL", RETRY_INTERVAL, "STACK_BUDGET", "10/15m", "STACK_SETTLE", "2"))) {
+        try (PrivateStack stack = PrivateStack.start(Map.of("STACK_MONITOR", "icinga2", "STACK_CHECK_SERVICE", "yes",
+                "STACK_RECHECK", "no", "STACK_RETRY_INTERVAL", RETRY_INTERVAL, "STACK_BUDGET", "10/15m",
+                "STACK_SETTLE", "2"))) {
             Loop loop = new Loop(stack);
             assertEquals("no", stack.env("ICINGA_RECHECK"));
             for (int round = 1; round <= ROUNDS; round++) {
