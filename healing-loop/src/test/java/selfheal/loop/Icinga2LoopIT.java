@@ -28,8 +28,13 @@ import org.junit.jupiter.api.Test;
 class Icinga2LoopIT {
     /** Recovery after a successful heal shows in Icinga 2 within this of the restart (with the API re-check). */
     private static final Duration RECHECK_BOUND = Duration.ofSeconds(1);
-    /** A retry interval well above the restart (1 to 3 s here), so that waiting for it shows. */
-    private static final String RETRY_INTERVAL = "4";
+    /**
+     * A retry interval well above the restart and the handler (together 1 to 5 s here, the most on a machine
+     * busy with other builds), so that waiting for it shows in every round.
+     */
+    private static final String RETRY_INTERVAL = "8";
+    /** As BudgetIT: each failed start (1.5 to 3 s here) is over before the next attempt. */
+    private static final String BUDGET_RETRY_INTERVAL = "4";
     private static final int ROUNDS = 3;
 
     @Test
@@ -84,9 +89,9 @@ class Icinga2LoopIT {
     @Test
     void aWorkerThatCannotStartExhaustsTheBudgetAndStaysCriticalHard() throws Exception {
         Duration limit = Duration.ofSeconds(60);
-        // As BudgetIT: budget 2, each failed start over before the next attempt (retry interval 4 s).
+        // As BudgetIT: budget 2, each failed start over before the next attempt.
         try (PrivateStack stack = PrivateStack.start(Map.of("STACK_MONITOR", "icinga2", "STACK_BUDGET", "2/15m",
-                "STACK_RETRY_INTERVAL", RETRY_INTERVAL))) {
+                "STACK_RETRY_INTERVAL", BUDGET_RETRY_INTERVAL))) {
             Loop loop = new Loop(stack);
             fault(stack, "refuse-start"); // stays until an operator removes it
             fault(stack, "crash");
@@ -201,24 +206,23 @@ class Icinga2LoopIT {
             double since = System.currentTimeMillis() / 1000.0;
             failure.run();
 
+            // Each wait reads Icinga 2 every 0.1 s and the checks are seconds apart, so every check result is
+            // seen: the last CRITICAL one before OK is known.
+            double[] lastCritical = {0};
             Poll.until(bound.limit(), "Icinga 2 to show worker-foo CRITICAL after the " + what,
-                    () -> worker.read().enteredSince(IcingaService.State.CRITICAL, since), this::diagnostics);
+                    () -> observe(lastCritical).enteredSince(IcingaService.State.CRITICAL, since), this::diagnostics);
             Poll.until(bound.limit(), "the listener to audit a successful foo-restart",
-                    () -> newRequests(requestsBefore).stream().anyMatch(l -> l.contains("reply=\"OK foo-restart exit=0")),
+                    () -> {
+                        observe(lastCritical);
+                        return newRequests(requestsBefore).stream().anyMatch(l -> l.contains("reply=\"OK foo-restart exit=0"));
+                    },
                     this::diagnostics);
             Instant restarted = newRequests(requestsBefore).stream()
                     .filter(l -> l.contains("reply=\"OK foo-restart exit=0"))
                     .map(Loop::runEnded)
                     .findFirst().orElseThrow();
-            // Every check result is seen (the checks are seconds apart, the reads 0.1 s): keep the last CRITICAL one.
-            double[] lastCritical = {0};
-            Poll.until(bound.limit(), "Icinga 2 to show worker-foo OK again", () -> {
-                IcingaService.State now = worker.read();
-                if (now.state() == IcingaService.State.CRITICAL) {
-                    lastCritical[0] = now.checkEnded();
-                }
-                return now.enteredSince(IcingaService.State.OK, since);
-            }, this::diagnostics);
+            Poll.until(bound.limit(), "Icinga 2 to show worker-foo OK again",
+                    () -> observe(lastCritical).enteredSince(IcingaService.State.OK, since), this::diagnostics);
             IcingaService.State ok = worker.read();
 
             assertNotEquals(pidBefore, stack.fooPid(), "foo's pidfile still names the failed process");
@@ -230,6 +234,15 @@ class Icinga2LoopIT {
                     .findFirst().orElse(null);
             return new Heal(restarted, pidfileWritten(), recheckAsked, ok.lastStateChange(), lastCritical[0],
                     stack.envInt("RETRY_INTERVAL"));
+        }
+
+        /** worker-foo now; when CRITICAL, the end of its check goes to {@code lastCritical[0]}. */
+        private IcingaService.State observe(double[] lastCritical) {
+            IcingaService.State now = worker.read();
+            if (now.state() == IcingaService.State.CRITICAL) {
+                lastCritical[0] = now.checkEnded();
+            }
+            return now;
         }
 
         /** When the run an audit outcome records ended: the request's arrival (the line's time) plus its duration. */
