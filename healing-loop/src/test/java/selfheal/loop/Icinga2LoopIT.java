@@ -23,7 +23,9 @@ import org.junit.jupiter.api.Test;
  * check_worker, check_listener and the event handler, whose re-check after a heal goes through Icinga 2's REST
  * API; no deprecated feature (no command pipe) is enabled. kill -9 and a hang are healed with one restart each,
  * and Icinga 2 shows OK within a second of the restart; without the re-check it waits for the retry interval;
- * a worker that cannot start exhausts the budget and stays CRITICAL HARD.
+ * a worker that cannot start exhausts the budget and stays CRITICAL HARD. In the two measuring stacks the check
+ * service answers the checks (STACK_CHECK_SERVICE): a JVM start per check would cost 0.2 to 0.8 s of the second
+ * on a busy machine (healing-loop/README.md).
  */
 class Icinga2LoopIT {
     /** Recovery after a successful heal shows in Icinga 2 within this of the restart (with the API re-check). */
@@ -77,8 +79,8 @@ class Icinga2LoopIT {
             for (int round = 1; round <= ROUNDS; round++) {
                 Heal heal = loop.heal("kill -9", stack::killFoo, 0);
                 System.out.println("Icinga 2, no re-check: kill -9 round " + round + ": " + heal);
-                assertTrue(heal.okAfterRestart().compareTo(RECHECK_BOUND) > 0,
-                        "without the re-check OK came within " + RECHECK_BOUND.toMillis() + " ms: " + heal);
+                // How long after the restart that is depends on how long the restart took (a slow one may end
+                // just before the retry): what it always shows is that OK waited for the retry interval.
                 assertTrue(heal.cameWithTheRetry(), "the recovering check is the scheduled retry: " + heal);
             }
             assertTrue(stack.lines("HANDLER_LOG").stream().noneMatch(l -> l.contains(" recheck ")),
