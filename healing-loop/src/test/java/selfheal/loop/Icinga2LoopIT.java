@@ -157,8 +157,8 @@ class Icinga2LoopIT {
 
         /**
          * OK came a retry interval after the last CRITICAL check: the scheduled retry showed it. Icinga 2 may run
-         * a check up to 0.7 s early (its scheduling offset, at most 0.5 + 0.2 s for an interval of 4 s), so a
-         * second of slack.
+         * a check early by up to 0.5 s plus interval/20 (its scheduling offset; 0.9 s at 8 s), so a second of
+         * slack.
          */
         boolean cameWithTheRetry() {
             return okAt - lastCriticalCheckEnded >= retryInterval - 1;
