@@ -42,6 +42,7 @@ final class Watch {
             problems.forEach(p -> line("ERROR " + file + ": " + p));
             return 1;
         }
+        logBroken();
         if (config.watches().isEmpty()) {
             line("ERROR " + file + ": no watch.<name>.url is configured: nothing to watch");
             return 1;
@@ -63,7 +64,17 @@ final class Watch {
             return;
         }
         line("reloaded " + file + ": " + config.watches().size() + " workers watched");
+        logBroken();
         start();
+    }
+
+    /** Each problem of a refused drop-in: its workers are not watched, the others are. */
+    private void logBroken() {
+        for (DropIn dropIn : config.broken()) {
+            for (String problem : dropIn.problems()) {
+                line("ERROR drop-in refused, its workers are not watched: " + problem);
+            }
+        }
     }
 
     private List<String> load() {
