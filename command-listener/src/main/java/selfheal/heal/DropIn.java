@@ -42,7 +42,7 @@ record DropIn(Path file, Map<String, String> values, List<String> problems, List
     String shownName() {
         StringBuilder name = new StringBuilder();
         for (char c : file.getFileName().toString().toCharArray()) {
-            name.append(Chars.isWord(String.valueOf(c)) || c == '.' || c == '_' || c == '-' ? c : '?');
+            name.append(Chars.isWord(String.valueOf(c)) || c == '.' || c == '_' || c == '-' ? c : '_');
         }
         return name.toString();
     }
