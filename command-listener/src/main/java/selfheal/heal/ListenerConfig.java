@@ -152,7 +152,11 @@ record ListenerConfig(Map<String, AllowedCommand> commands, List<AddressRange> a
                 dropIns.add(dropIn);
             }
         }
-        if (config.commands().isEmpty() && dropIns.stream().noneMatch(DropIn::broken)) {
+        boolean anyBroken = false;
+        for (DropIn dropIn : dropIns) {
+            anyBroken |= dropIn.broken();
+        }
+        if (config.commands().isEmpty() && !anyBroken) {
             throw new ConfigException(List.of("no command.<name> = <script> is configured (neither here nor in a"
                     + " drop-in of " + workers + "); the listener would only answer ping"));
         }

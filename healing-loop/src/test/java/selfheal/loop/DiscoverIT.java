@@ -29,7 +29,8 @@ import org.junit.jupiter.api.TestMethodOrder;
  * keys from scripts/selfheal-certs), each with foo running on its own address and its workers in its own
  * drop-ins, each listener served by a private xinetd. selfheal-discover (the real launcher) asks both and
  * writes objects that a private Nagios 4 loads; Nagios then heals foo killed with -9 on each host, through
- * that host's listener. A second run changes nothing; a worker whose drop-in is removed disappears.
+ * that host's listener. A second run changes nothing; a worker whose drop-in is removed disappears. The
+ * Icinga 2 objects pass Icinga 2's own check, and objects it refuses replace nothing.
  */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
@@ -197,14 +198,7 @@ class DiscoverIT {
                     "--ca-file", tls.resolve("ca.crt").toString()));
         }
         command.add(host.address + ":" + host.listenerPort);
-        Process p = new ProcessBuilder(command).redirectErrorStream(true).start();
-        p.getOutputStream().close();
-        String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-        if (!p.waitFor(120, TimeUnit.SECONDS)) {
-            p.destroyForcibly();
-            throw new AssertionError("selfheal-discover did not end within 120 s:\n" + out);
-        }
-        return new Run(p.exitValue(), out);
+        return run(command);
     }
 
     private Path fileOf(boolean overTls, FleetHost host) {
@@ -296,6 +290,67 @@ class DiscoverIT {
             assertTrue(host.auditLines().stream().anyMatch(l -> l.contains("request=\"foo-restart\" decision=ok")
                     && (host == plain || l.contains(" client=nagios-server "))), diagnostics(host));
         }
+    }
+
+    @Test
+    @Order(5)
+    void icinga2ObjectsForBothHostsPassIcinga2sOwnCheckAndABadOneReplacesNothing() throws Exception {
+        Path icingaObjects = Files.createDirectories(dir.resolve("icinga2-objects"));
+        Path conf = dir.resolve("icinga2.conf");
+        Files.writeString(conf, String.join("\n",
+                "include \"/etc/icinga2/constants.conf\"",
+                "include <itl>",
+                "include <plugins>",
+                "include \"/etc/icinga2/conf.d/templates.conf\"",
+                "include \"/etc/icinga2/conf.d/commands.conf\"",
+                "include \"/etc/icinga2/conf.d/timeperiods.conf\"",
+                "include \"/etc/icinga2/conf.d/users.conf\"",
+                "include \"" + PrivateStack.checkout().resolve("nagios-config/icinga2/selfheal.conf") + "\"",
+                "include_recursive \"" + icingaObjects + "\"", ""));
+        // Icinga 2 as the check runs it, kept private: its cache here, and no drop to the nagios user.
+        Path cache = Files.createDirectories(dir.resolve("icinga2-cache"));
+        Path icinga2 = dir.resolve("icinga2-private");
+        Files.writeString(icinga2, "#!/bin/sh\nexec /usr/sbin/icinga2 \"$@\" -DConfiguration.CacheDir=" + cache
+                + " -DConfiguration.RunAsUser=root -DConfiguration.RunAsGroup=root\n");
+        Files.setPosixFilePermissions(icinga2, PosixFilePermissions.fromString("rwxr-xr-x"));
+        List<String> common = List.of(PrivateStack.checkout().resolve("check-worker/bin/selfheal-discover").toString(),
+                "--icinga2", "-o", icingaObjects.toString(), "--icinga2-conf", conf.toString(),
+                "--icinga2-bin", icinga2.toString(), "-t", "20");
+
+        List<String> both = new ArrayList<>(common);
+        both.addAll(List.of("--client-cert", tls.resolve("client/nagios-server.crt").toString(),
+                "--client-key", tls.resolve("client/nagios-server.key").toString(),
+                "--ca-file", tls.resolve("ca.crt").toString(), secure.address + ":" + secure.listenerPort));
+        Run run = run(both);
+        assertEquals(0, run.exit(), run.output());
+        String objects = Files.readString(icingaObjects.resolve(secure.address + ".conf"));
+        assertTrue(objects.contains("  vars.selfheal_workers[\"foo\"] = {\n    check_worker_port = "
+                + secure.fooPort + "\n"), objects);
+        assertTrue(objects.contains("  vars.listener_tls_key = \"" + tls.resolve("client/nagios-server.key") + "\"\n"),
+                objects);
+        NagiosVerify.Result check = NagiosVerify.execute(List.of(icinga2.toString(), "daemon", "-C", "-c",
+                conf.toString()));
+        assertEquals(0, check.exit(), check.output());
+        assertTrue(check.output().contains("Instantiated 3 Services"), "worker-foo, worker-bar and the listener:\n"
+                + check.output());
+
+        List<String> bad = new ArrayList<>(common);
+        bad.addAll(List.of("--host-template", "no-such-template", plain.address + ":" + plain.listenerPort));
+        Run refused = run(bad);
+        assertEquals(2, refused.exit(), refused.output());
+        assertTrue(refused.output().contains("nothing replaced"), refused.output());
+        assertFalse(Files.exists(icingaObjects.resolve(plain.address + ".conf")), "a refused file was written");
+    }
+
+    private static Run run(List<String> command) throws IOException, InterruptedException {
+        Process p = new ProcessBuilder(command).redirectErrorStream(true).start();
+        p.getOutputStream().close();
+        String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        if (!p.waitFor(120, TimeUnit.SECONDS)) {
+            p.destroyForcibly();
+            throw new AssertionError(String.join(" ", command) + " did not end within 120 s:\n" + out);
+        }
+        return new Run(p.exitValue(), out);
     }
 
     private Optional<ServiceStatus> status(FleetHost host, String service) {
