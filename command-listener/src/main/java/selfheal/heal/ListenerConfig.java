@@ -108,6 +108,23 @@ record ListenerConfig(Map<String, AllowedCommand> commands, List<AddressRange> a
      * configuration goes on without it. A problem of the main file refuses everything.
      */
     static ListenerConfig load(Path file) throws ConfigException {
+        return load(file, null);
+    }
+
+    /**
+     * A further judgement of a configuration, beyond its keys: the watch's of each {@code watch.<name>.args}
+     * (check_worker's own rules, {@link CheckWorkerProbe#problems}), which the per-connection listener, never
+     * reading them, does without.
+     */
+    interface Judge {
+        List<String> problems(ListenerConfig config);
+    }
+
+    /**
+     * As {@link #load(Path)}, and {@code judge} (null: none) judges the main file's configuration (its problems
+     * refuse everything) and each drop-in's addition (its problems refuse that drop-in).
+     */
+    static ListenerConfig load(Path file, Judge judge) throws ConfigException {
         List<String> problems = new ArrayList<>();
         String unsafe = unsafe(file);
         if (unsafe != null) {
@@ -131,6 +148,9 @@ record ListenerConfig(Map<String, AllowedCommand> commands, List<AddressRange> a
         }
         Path workers = workersDir(file, values, problems);
         ListenerConfig config = from(values, problems);
+        if (judge != null && !judge.problems(config).isEmpty()) {
+            throw new ConfigException(judge.problems(config));
+        }
         List<DropIn> dropIns = new ArrayList<>();
         if (workers != null && Files.isDirectory(workers)) {
             Map<String, Path> origins = new TreeMap<>();
@@ -143,7 +163,12 @@ record ListenerConfig(Map<String, AllowedCommand> commands, List<AddressRange> a
                     Map<String, String> candidate = new TreeMap<>(merged);
                     candidate.putAll(dropIn.values());
                     try {
-                        config = from(candidate, new ArrayList<>());
+                        ListenerConfig added = from(candidate, new ArrayList<>());
+                        List<String> judged = judge == null ? List.of() : judge.problems(added);
+                        if (!judged.isEmpty()) {
+                            throw new ConfigException(judged);
+                        }
+                        config = added;
                         merged = candidate;
                     } catch (ConfigException e) {
                         dropIn = dropIn.refused(e.problems());

@@ -30,7 +30,12 @@ final class OperatorModes {
      */
     static int checkConfig(OutputStream out, Path file) {
         try {
-            ListenerConfig config = ListenerConfig.load(file);
+            ListenerConfig config = ListenerConfig.load(file, new ListenerConfig.Judge() {
+                @Override
+                public List<String> problems(ListenerConfig loaded) {
+                    return CheckWorkerProbe.problems(loaded);
+                }
+            });
             List<String> missing = new ArrayList<>();
             for (String tool : new String[] {SessionProcess.SETSID, SessionProcess.ENV, SessionProcess.KILL}) {
                 if (!new File(tool).canExecute()) {
@@ -45,9 +50,6 @@ final class OperatorModes {
             String audit = auditDir == null ? null : SafeDirectory.problem(auditDir, true);
             if (audit != null) {
                 missing.add("ERROR " + file + ": audit.log: directory " + audit);
-            }
-            for (String problem : CheckWorkerProbe.problems(config)) {
-                missing.add("ERROR " + file + ": " + problem);
             }
             if (!missing.isEmpty()) {
                 return CommandListener.print(out, String.join("\n", missing), 1);

@@ -77,14 +77,18 @@ final class Watch {
         }
     }
 
+    private static final ListenerConfig.Judge WATCH_OPTIONS = new ListenerConfig.Judge() {
+        @Override
+        public List<String> problems(ListenerConfig config) {
+            return CheckWorkerProbe.problems(config);
+        }
+    };
+
     private List<String> load() {
         try {
-            ListenerConfig loaded = ListenerConfig.load(file);
-            List<String> problems = CheckWorkerProbe.problems(loaded);
-            if (problems.isEmpty()) {
-                config = loaded;
-            }
-            return problems;
+            // check_worker's rules for each watch's options: a drop-in that breaks them is refused, not the watch
+            config = ListenerConfig.load(file, WATCH_OPTIONS);
+            return List.of();
         } catch (ConfigException e) {
             return e.problems();
         }

@@ -121,6 +121,24 @@ class DropInTest {
     }
 
     @Test
+    void watchOptionsCheckWorkerWouldRefuseRefuseTheDropInForTheWatchAndCheckConfigOnly() throws Exception {
+        worker("bar");
+        Path file = dropIn("baz.properties",
+                "command.baz-restart = " + ListenerFixture.script("record.sh"),
+                "watch.baz.url = http://127.0.0.1:9/health",
+                "watch.baz.heal = baz-restart",
+                "watch.baz.args = --stale nothing-given");
+        ListenerConfig watched = ListenerConfig.load(fx.config, config -> CheckWorkerProbe.problems(config));
+        assertEquals(List.of("bar"), List.copyOf(watched.watches().keySet()));
+        assertTrue(watched.broken().get(0).problems().get(0).startsWith(file + ":4: watch.baz.args: check_worker"
+                + " would refuse it: bad --stale 'nothing-given'"), watched.broken().get(0).problems().toString());
+        String report = fx.operator("--check-config", fx.config.toString());
+        assertTrue(report.contains("ERROR " + file + ":4: watch.baz.args: check_worker would refuse it"), report);
+        // The per-connection listener never reads a watch's options: baz-restart is served.
+        assertTrue(fx.serve("baz-restart\n").startsWith("OK baz-restart exit=0 "));
+    }
+
+    @Test
     void describeNamesEachWorkersStatusUrlHealBudgetAndSettleAndNoScript() throws IOException {
         worker("bar");
         assertEquals("OK describe 1\nworker bar url=http://127.0.0.1:9/health port=9 heal=bar-restart budget=3/1h"
