@@ -42,7 +42,9 @@ record DropIn(Path file, Map<String, String> values, List<String> problems, List
     String shownName() {
         StringBuilder name = new StringBuilder();
         for (char c : file.getFileName().toString().toCharArray()) {
-            name.append(Chars.isWord(String.valueOf(c)) || c == '.' || c == '_' || c == '-' ? c : '_');
+            boolean shown = c >= 'A' && c <= 'Z' || c >= 'a' && c <= 'z' || c >= '0' && c <= '9' || c == '.'
+                    || c == '_' || c == '-';
+            name.append(shown ? c : '_');
         }
         return name.toString();
     }

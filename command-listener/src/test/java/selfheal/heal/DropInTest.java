@@ -102,6 +102,14 @@ class DropInTest {
     }
 
     @Test
+    void aFileNamedForNoWorkerIsRefusedAndPingShowsItsNameInSafeCharacters() throws IOException {
+        Path file = dropIn("bar x.properties", "command.bar-restart = " + ListenerFixture.script("record.sh"));
+        assertEquals("OK pong broken=bar_x.properties\n", fx.serve("ping\n"));
+        String report = fx.operator("--check-config", fx.config.toString());
+        assertTrue(report.contains("ERROR " + file + ": the file's name must be <worker>.properties"), report);
+    }
+
+    @Test
     void aKeyMayBeSetInOneFileOnly() throws IOException, ConfigException {
         // read in name order: bar-x.properties before bar.properties ('-' sorts before '.')
         dropIn("bar-x.properties", "command.bar-x-restart = " + ListenerFixture.script("record.sh"));
