@@ -15,6 +15,11 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
+import java.util.concurrent.Callable;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
 import org.apache.commons.cli.CommandLine;
 import org.apache.commons.cli.DefaultParser;
 import org.apache.commons.cli.HelpFormatter;
@@ -84,14 +89,15 @@ public final class Discover {
         Files.createDirectories(s.output());
         List<Outcome> outcomes = new ArrayList<>();
         Map<Path, String> changed = new LinkedHashMap<>();
-        for (Target target : s.targets()) {
+        List<Future<Description>> answers = askAll(s);
+        for (int i = 0; i < s.targets().size(); i++) {
+            Target target = s.targets().get(i);
             Description description;
             try {
-                ListenerClient.Exchange exchange = new ListenerClient().ask("describe", true, target.host(),
-                        target.port(), s.timeout(), s.tls().client(), s.source());
-                description = Description.parse(exchange.lines());
-            } catch (ListenerClient.Failure | Worker.Malformed e) {
-                outcomes.add(new Outcome(target, "not described: " + e.getMessage() + "; its last objects kept", false));
+                description = answers.get(i).get();
+            } catch (ExecutionException e) {
+                outcomes.add(new Outcome(target, "not described: " + e.getCause().getMessage()
+                        + "; its last objects kept", false));
                 continue;
             }
             Path file = s.format().file(s.output(), target);
@@ -129,6 +135,29 @@ public final class Discover {
                 + (changed.isEmpty() ? "" : "; checked by " + s.validation().program().getFileName()
                         + ", reload " + (s.format() == ObjectFormat.NAGIOS ? "Nagios" : "Icinga 2") + " to apply"));
         return unreachable > 0 ? UNREACHABLE : ANSWERED;
+    }
+
+    /** At most this many listeners are asked at once: a fleet's unreachable hosts cost one timeout, not each one. */
+    static final int AT_ONCE = 8;
+
+    /** Each target's description (or why there is none), asked {@value #AT_ONCE} at a time, in order. */
+    private static List<Future<Description>> askAll(Settings s) throws InterruptedException {
+        ExecutorService pool = Executors.newFixedThreadPool(Math.min(AT_ONCE, s.targets().size()));
+        try {
+            List<Callable<Description>> asks = new ArrayList<>();
+            for (Target target : s.targets()) {
+                asks.add(new Callable<Description>() {
+                    @Override
+                    public Description call() throws ListenerClient.Failure, Worker.Malformed {
+                        return Description.parse(new ListenerClient().ask("describe", true, target.host(),
+                                target.port(), s.timeout(), s.tls().client(), s.source()).lines());
+                    }
+                });
+            }
+            return pool.invokeAll(asks); // each ask ends within its timeout
+        } finally {
+            pool.shutdownNow();
+        }
     }
 
     /** E.g. {@code added foo, bar; removed baz; changed qux}, or {@code new host: added foo}. */

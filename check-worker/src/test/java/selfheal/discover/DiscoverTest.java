@@ -176,6 +176,34 @@ class DiscoverTest {
     }
 
     @Test
+    void silentListenersAreAskedAtOnceSoTheyCostOneTimeoutNotOneEach() throws Exception {
+        Describer a = listener("foo");
+        List<String> args = new ArrayList<>(List.of("-o", output.toString(), "--nagios-cfg", nagiosCfg.toString(),
+                "--nagios", checker.toString(), "-t", "1", a.target()));
+        List<ServerSocket> silent = new ArrayList<>();
+        try {
+            for (int i = 0; i < 4; i++) {
+                ServerSocket s = new ServerSocket(0, 5, InetAddress.getLoopbackAddress()); // accepted, never answered
+                silent.add(s);
+                args.add("127.0.0.1:" + s.getLocalPort());
+            }
+            long start = System.nanoTime();
+            ByteArrayOutputStream bytes = new ByteArrayOutputStream();
+            int code = new Discover().run(args.toArray(new String[0]), new PrintStream(bytes, true, StandardCharsets.UTF_8));
+            double seconds = (System.nanoTime() - start) / 1e9;
+            String out = bytes.toString(StandardCharsets.UTF_8);
+            assertEquals(1, code, out);
+            assertTrue(out.startsWith(a.target() + ": new host: added foo\n"), out);
+            assertEquals(4, out.split("not described: timed out", -1).length - 1, out);
+            assertTrue(seconds < 3.5, "4 silent listeners with -t 1 took " + seconds + " s: asked one after the other?");
+        } finally {
+            for (ServerSocket s : silent) {
+                s.close();
+            }
+        }
+    }
+
+    @Test
     void objectsTheMonitorRefusesReplaceNothingAndExitTwo() throws Exception {
         Describer a = listener("foo");
         assertEquals(0, discover(a.target()).code());
