@@ -297,16 +297,9 @@ class DiscoverIT {
     void icinga2ObjectsForBothHostsPassIcinga2sOwnCheckAndABadOneReplacesNothing() throws Exception {
         Path icingaObjects = Files.createDirectories(dir.resolve("icinga2-objects"));
         Path conf = dir.resolve("icinga2.conf");
-        Files.writeString(conf, String.join("\n",
-                "include \"/etc/icinga2/constants.conf\"",
-                "include <itl>",
-                "include <plugins>",
-                "include \"/etc/icinga2/conf.d/templates.conf\"",
-                "include \"/etc/icinga2/conf.d/commands.conf\"",
-                "include \"/etc/icinga2/conf.d/timeperiods.conf\"",
-                "include \"/etc/icinga2/conf.d/users.conf\"",
+        NagiosVerify.icinga2Main(conf,
                 "include \"" + PrivateStack.checkout().resolve("nagios-config/icinga2/selfheal.conf") + "\"",
-                "include_recursive \"" + icingaObjects + "\"", ""));
+                "include_recursive \"" + icingaObjects + "\"");
         // Icinga 2 as the check runs it, kept private: its cache here, and no drop to the nagios user.
         Path cache = Files.createDirectories(dir.resolve("icinga2-cache"));
         Path icinga2 = dir.resolve("icinga2-private");

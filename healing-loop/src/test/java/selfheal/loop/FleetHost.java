@@ -28,6 +28,7 @@ final class FleetHost implements AutoCloseable {
     final Path fooHome;
     final int fooPort;
     final int listenerPort;
+    final FooProcess foo;
 
     private FleetHost(String address, Path dir, int fooPort, int listenerPort) {
         this.address = address;
@@ -38,6 +39,7 @@ final class FleetHost implements AutoCloseable {
         this.fooHome = dir.resolve("foo/home");
         this.fooPort = fooPort;
         this.listenerPort = listenerPort;
+        this.foo = new FooProcess(fooHome.resolve("foo.pid"), address, fooPort);
     }
 
     /**
@@ -161,37 +163,17 @@ final class FleetHost implements AutoCloseable {
     }
 
     long fooPid() {
-        try {
-            Path pidfile = fooHome.resolve("foo.pid");
-            String text = Files.exists(pidfile) ? Files.readString(pidfile).strip() : "";
-            return text.isEmpty() ? -1 : Long.parseLong(text);
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
+        return foo.pid();
     }
 
     /** kill -9 of foo; returns the pid killed. */
     long killFoo() {
-        long pid = fooPid();
-        ProcessHandle.of(pid).orElseThrow(() -> new AssertionError("foo is not running on " + address))
-                .destroyForcibly();
-        return pid;
+        return foo.kill(() -> "on " + address);
     }
 
     /** Whether foo, a new one if {@code not} is its old pid, answers its status endpoint with HTTP 200. */
     boolean answersOk(long not) {
-        long pid = fooPid();
-        if (pid <= 0 || pid == not || !ProcessHandle.of(pid).map(ProcessHandle::isAlive).orElse(false)) {
-            return false;
-        }
-        try (java.net.Socket s = new java.net.Socket()) {
-            s.connect(new java.net.InetSocketAddress(address, fooPort), 1000);
-            s.setSoTimeout(2000);
-            s.getOutputStream().write("GET /health HTTP/1.0\r\n\r\n".getBytes(StandardCharsets.US_ASCII));
-            return new String(s.getInputStream().readNBytes(12), StandardCharsets.US_ASCII).equals("HTTP/1.1 200");
-        } catch (IOException e) {
-            return false;
-        }
+        return foo.answersOk(not);
     }
 
     List<String> auditLines() {

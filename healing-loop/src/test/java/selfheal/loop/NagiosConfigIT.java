@@ -139,15 +139,7 @@ class NagiosConfigIT {
     @Test
     void theIcinga2ObjectsPassValidationBesideTheStockTemplates() throws Exception {
         Path conf = dir.resolve("icinga2.conf");
-        Files.writeString(conf, String.join("\n",
-                "include \"/etc/icinga2/constants.conf\"",
-                "include <itl>",
-                "include <plugins>",
-                "include \"/etc/icinga2/conf.d/templates.conf\"",
-                "include \"/etc/icinga2/conf.d/commands.conf\"",
-                "include \"/etc/icinga2/conf.d/timeperiods.conf\"",
-                "include \"/etc/icinga2/conf.d/users.conf\"",
-                "include \"" + ICINGA_OBJECTS + "/*.conf\"", ""));
+        NagiosVerify.icinga2Main(conf, "include \"" + ICINGA_OBJECTS + "/*.conf\"");
         Files.createDirectory(dir.resolve("cache"));
         Result result = run(List.of("/usr/sbin/icinga2", "daemon", "-C", "-c", conf.toString(),
                 "-DConfiguration.CacheDir=" + dir.resolve("cache"),

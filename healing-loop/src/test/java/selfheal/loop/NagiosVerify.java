@@ -9,8 +9,17 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 
-/** nagios4 -v (or other flags) on a private main file: Debian's stock objects plus a cfg_dir of objects. */
+/**
+ * nagios4 -v (or other flags) on a private main file: Debian's stock objects plus a cfg_dir of objects; and the
+ * Icinga 2 main file the shipped Icinga 2 objects are checked in.
+ */
 final class NagiosVerify {
+    /** Debian's stock Icinga 2 objects, which the shipped ones build on (templates, users, time periods). */
+    private static final List<String> ICINGA2_STOCK = List.of("include \"/etc/icinga2/constants.conf\"",
+            "include <itl>", "include <plugins>", "include \"/etc/icinga2/conf.d/templates.conf\"",
+            "include \"/etc/icinga2/conf.d/commands.conf\"", "include \"/etc/icinga2/conf.d/timeperiods.conf\"",
+            "include \"/etc/icinga2/conf.d/users.conf\"");
+
     private NagiosVerify() {
     }
 
@@ -48,6 +57,14 @@ final class NagiosVerify {
         command.addAll(flags.length == 0 ? List.of("-v") : List.of(flags));
         command.add(main.toString());
         return execute(command);
+    }
+
+    /** Writes {@code file}: an Icinga 2 main file of the stock objects followed by {@code lines}. */
+    static Path icinga2Main(Path file, String... lines) throws Exception {
+        List<String> all = new ArrayList<>(ICINGA2_STOCK);
+        all.addAll(List.of(lines));
+        Files.write(file, all, StandardCharsets.UTF_8);
+        return file;
     }
 
     /** Runs {@code command} to its end (at most 60 s), its output and errors together. */

@@ -169,21 +169,16 @@ final class PrivateStack implements AutoCloseable {
     }
 
     long fooPid() {
-        try {
-            String text = Files.readString(Path.of(env("FOO_PIDFILE"))).strip();
-            return text.isEmpty() ? -1 : Long.parseLong(text);
-        } catch (IOException e) {
-            return -1;
-        }
+        return foo().pid();
     }
 
     /** kill -9 of the running foo; returns its pid. */
     long killFoo() {
-        long pid = fooPid();
-        ProcessHandle handle = ProcessHandle.of(pid)
-                .orElseThrow(() -> new AssertionError("foo (pid " + pid + ") is not running:\n" + diagnostics()));
-        handle.destroyForcibly();
-        return pid;
+        return foo().kill(this::diagnostics);
+    }
+
+    private FooProcess foo() {
+        return new FooProcess(Path.of(env("FOO_PIDFILE")), env("WORKER_HOST"), Integer.parseInt(env("WORKER_PORT")));
     }
 
     /** Creates foo's flag file fault-NAME (crash, hang, slow, freeze, refuse-start). */

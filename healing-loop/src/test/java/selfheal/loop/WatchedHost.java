@@ -32,6 +32,7 @@ final class WatchedHost implements AutoCloseable {
     final Path watchLog;
     final Path fooHome;
     final int port;
+    final FooProcess foo;
     private Process watch;
 
     private WatchedHost(Path dir, int port) {
@@ -41,6 +42,7 @@ final class WatchedHost implements AutoCloseable {
         this.audit = dir.resolve("listener/audit.log");
         this.watchLog = dir.resolve("watch.log");
         this.fooHome = dir.resolve("foo/home");
+        this.foo = new FooProcess(fooHome.resolve("foo.pid"), ADDRESS, port);
     }
 
     /**
@@ -180,26 +182,16 @@ final class WatchedHost implements AutoCloseable {
     }
 
     long fooPid() {
-        try {
-            Path pidfile = fooHome.resolve("foo.pid");
-            String text = Files.exists(pidfile) ? Files.readString(pidfile).strip() : "";
-            return text.isEmpty() ? -1 : Long.parseLong(text);
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
+        return foo.pid();
     }
 
     boolean fooAlive() {
-        long pid = fooPid();
-        return pid > 0 && ProcessHandle.of(pid).map(ProcessHandle::isAlive).orElse(false);
+        return foo.alive();
     }
 
     /** kill -9 of foo; returns the pid killed. */
     long killFoo() {
-        long pid = fooPid();
-        ProcessHandle.of(pid).orElseThrow(() -> new AssertionError("foo is not running\n" + diagnostics()))
-                .destroyForcibly();
-        return pid;
+        return foo.kill(this::diagnostics);
     }
 
     void fault(String name, String content) throws IOException {
@@ -208,19 +200,7 @@ final class WatchedHost implements AutoCloseable {
 
     /** Whether foo, a new one if {@code not} is its old pid, answers its status endpoint with HTTP 200. */
     boolean answersOk(long not) {
-        long pid = fooPid();
-        if (pid <= 0 || pid == not || !fooAlive()) {
-            return false;
-        }
-        try (java.net.Socket s = new java.net.Socket()) {
-            s.connect(new java.net.InetSocketAddress(ADDRESS, port), 1000);
-            s.setSoTimeout(2000);
-            s.getOutputStream().write("GET /health HTTP/1.0\r\n\r\n".getBytes(StandardCharsets.US_ASCII));
-            String head = new String(s.getInputStream().readNBytes(12), StandardCharsets.US_ASCII);
-            return head.equals("HTTP/1.1 200");
-        } catch (IOException e) {
-            return false;
-        }
+        return foo.answersOk(not);
     }
 
     List<String> auditLines() {
