@@ -51,8 +51,13 @@ class Icinga2SatelliteIT {
                     assertEquals("satellite", shown.checkSource(), "a result the master showed: " + shown);
                 }
             }
-            assertTrue(zones.lines("HANDLER_LOG").stream().anyMatch(l -> l.contains(" healed foo-restart@"
-                    + zones.env("WORKER_HOST") + ":")), "the satellite's handler healed foo:\n" + zones.diagnostics());
+            // The handler logs its heal and then asks for the re-check; the master may show OK before either line.
+            Poll.until(Duration.ofSeconds(30), "the satellite's handler to log its heal and the re-check it asked for",
+                    () -> zones.lines("HANDLER_LOG").stream().anyMatch(l -> l.contains(" healed foo-restart@"
+                            + zones.env("WORKER_HOST") + ":"))
+                            && zones.lines("HANDLER_LOG").stream().anyMatch(l -> l.contains(" recheck " + IcingaZones.HOST
+                                    + ";" + IcingaZones.WORKER + " submitted through the API")),
+                    zones::diagnostics);
             List<String> restarts = zones.lines("AUDIT_LOG").stream()
                     .filter(l -> l.contains("request=\"foo-restart\"")).toList();
             assertTrue(!restarts.isEmpty() && restarts.stream().allMatch(l -> l.contains(" peer="
