@@ -2,26 +2,30 @@
 # install.sh: installs selfheal from a built checkout (mvn -B -q package -DskipTests first).
 #
 # usage: ./install.sh [ROLE] [NAME=VALUE ...]     (settings also read from the environment; arguments win)
-#   ROLE  listener  a worker host: the command-listener (xinetd file, listener.properties, state and log
-#                   directories, the services line), its systemd units and the local watch
+#   ROLE  listener  a worker host: the command-listener (xinetd file, listener.properties, the workers.d
+#                   directory for each worker's drop-in, state and log directories, the services line), its
+#                   systemd units and the local watch
 #         plugins   the monitoring server: check_worker, check_listener, the event handler, the check
-#                   service, the Nagios templates and commands, the Icinga 2 objects
+#                   service, selfheal-discover (also linked as PREFIX/bin/selfheal-discover), the Nagios
+#                   templates and commands, the Icinga 2 objects
 #         all       both, e.g. for a one-host trial (the default)
 #   DESTDIR         staging root prepended to every path (packaging, tests)            (empty)
 #   PREFIX          where the programs go                                              (/usr/local)
 #   LIBDIR          jars, launch.sh, launchers, event handler, uninstall, manifest    ($PREFIX/lib/selfheal)
+#                   (selfheal-discover is linked from $PREFIX/bin)
 #   SHAREDIR        examples: Icinga 2 objects, systemd units, sudo rule, foo objects  ($PREFIX/share/selfheal)
 #   PLUGINDIR       Nagios' $USER1$: links to check_worker, check_listener, handler   (/usr/lib/nagios/plugins)
 #   NAGIOS_CONFDIR  a cfg_dir of Nagios: selfheal-commands.cfg, selfheal-templates.cfg (/etc/nagios4/conf.d)
 #   XINETD_DIR      the xinetd service file "selfheal"                                 (/etc/xinetd.d)
-#   CONFDIR         listener.properties (installed only if there is none)             (/etc/selfheal)
+#   CONFDIR         listener.properties (installed only if there is none), workers.d/ (/etc/selfheal)
 #   STATEDIR        the listener's state.dir                                           (/var/lib/selfheal)
 #   LOGDIR          the listener's audit log directory                                 (/var/log/selfheal)
 #   SERVICES_FILE   gets the line "selfheal 5669/tcp" unless it names selfheal already (/etc/services)
 #   LISTENER_USER   owner of STATEDIR and LOGDIR, if that user exists                  (selfheal)
 #
 # Every file it writes is listed in LIBDIR/install.manifest; LIBDIR/uninstall (or ./uninstall with the same
-# settings) removes exactly those, and the services line. listener.properties is kept: it is yours. A file
+# settings) removes exactly those, and the services line. listener.properties and workers.d are kept: they
+# are yours. A file
 # you may edit in place (the xinetd service, the Nagios objects) is replaced on a later run only while it is
 # as installed; once edited it is kept and the new one is put beside it as FILE.selfheal-new, as dpkg does.
 # It starts, stops and reloads nothing: see README.md for the steps after it.
@@ -69,7 +73,7 @@ for built in check-worker/target/check-worker.jar command-listener/target/comman
     [ -r "$src/$built" ] || die "$built missing: build first with mvn -B -q package -DskipTests"
 done
 for part in check-worker/bin/check_worker check-worker/bin/check_listener check-worker/bin/check-service \
-    check-worker/bin/check-service-client command-listener/bin/command-listener \
+    check-worker/bin/check-service-client check-worker/bin/selfheal-discover command-listener/bin/command-listener \
     launcher/launch.sh launcher/make-archives nagios-config/selfheal-event-handler nagios-config/nagios/selfheal-commands.cfg \
     nagios-config/nagios/selfheal-templates.cfg xinetd.d/selfheal xinetd.d/selfheal-resident services.fragment \
     command-listener/examples/listener.properties command-listener/examples/sudoers.example uninstall; do
@@ -153,6 +157,8 @@ if [ "$plugins" = yes ]; then
     put 755 "$src/check-worker/bin/check-service" "$LIBDIR/check-service"
     put 755 "$src/check-worker/bin/check-service-client" "$LIBDIR/check-service-client"
     put 755 "$src/nagios-config/selfheal-event-handler" "$LIBDIR/selfheal-event-handler"
+    put 755 "$src/check-worker/bin/selfheal-discover" "$LIBDIR/selfheal-discover"
+    link "$LIBDIR/selfheal-discover" "$PREFIX/bin/selfheal-discover"
     link "$LIBDIR/check_worker" "$PLUGINDIR/check_worker"
     link "$LIBDIR/check_listener" "$PLUGINDIR/check_listener"
     link "$LIBDIR/selfheal-event-handler" "$PLUGINDIR/selfheal-event-handler"
@@ -190,6 +196,12 @@ if [ "$listener" = yes ]; then
         mkdir -p "$DESTDIR$CONFDIR"
         cp "$DESTDIR$listener_example" "$DESTDIR$CONFDIR/listener.properties"
         chmod 640 "$DESTDIR$CONFDIR/listener.properties"
+    fi
+    # Each worker's package (or configuration management) drops its own NAME.properties here; root's, as the
+    # listener demands of what decides what it runs, and kept by uninstall as the whitelist is.
+    if [ ! -d "$DESTDIR$CONFDIR/workers.d" ]; then
+        mkdir -p "$DESTDIR$CONFDIR/workers.d"
+        chmod 755 "$DESTDIR$CONFDIR/workers.d"
     fi
 
     mkdir -p "$DESTDIR$STATEDIR" "$DESTDIR$LOGDIR"
@@ -245,7 +257,8 @@ mv -f "$DESTDIR$manifest.new" "$DESTDIR$manifest"
 echo "install.sh: installed selfheal ($role) into ${DESTDIR:-/} (files listed in $manifest)."
 if [ "$listener" = yes ]; then
     cat <<EOF
-Next on this worker host (README.md, "Install"): edit $CONFDIR/listener.properties, check it with
+Next on this worker host (README.md, "Install"): edit $CONFDIR/listener.properties (or drop each worker's
+NAME.properties into $CONFDIR/workers.d: command-listener/README.md, "Drop-ins"), check it with
 $LIBDIR/command-listener --check-config $CONFDIR/listener.properties, add the sudo rule
 ($SHAREDIR/sudoers.example), then reload xinetd (systemd: systemctl reload xinetd; without systemd:
 /etc/init.d/xinetd reload, or kill -HUP its pid).
@@ -253,7 +266,8 @@ EOF
 fi
 if [ "$plugins" = yes ]; then
     cat <<EOF
-Next on the monitoring server: define your services with the templates, check them with
+Next on the monitoring server: define your services with the templates (or let $PREFIX/bin/selfheal-discover
+write them from the listeners: nagios-config/README.md, "Discovery"), check them with
 nagios4 -v /etc/nagios4/nagios.cfg, then reload Nagios (systemctl reload nagios4, or /etc/init.d/nagios4 reload).
 EOF
 fi

@@ -227,7 +227,7 @@ final class Connection {
      * Whether a file descriptor of this process is a socket, as /proc tells (no NIO set-up); true when /proc
      * cannot tell, so that the inherited channel is asked then.
      */
-    private static boolean isSocket(int fd) {
+    static boolean isSocket(int fd) {
         String target = fdTarget(fd);
         return target == null || target.startsWith("socket:");
     }

@@ -101,7 +101,7 @@ final class HealPath {
             return Handled.refused(Reply.error(Reply.Reason.BAD_REQUEST), line, e.getMessage());
         }
         String name = request.command();
-        if (name.equals("ping") || name.equals("help")) {
+        if (ListenerConfig.RESERVED.contains(name)) {
             return builtIn(request, line, config);
         }
         // whitelist
@@ -123,7 +123,7 @@ final class HealPath {
         return run(arrival, command, request.args(), requester, config, line, reading);
     }
 
-    /** Ping and help: answered from the configuration alone, never run anything. */
+    /** Ping, help and describe: answered from the configuration alone, never run anything. */
     private Handled builtIn(Request request, byte[] line, ListenerConfig config) {
         String name = request.command();
         if (!request.args().isEmpty()) {
@@ -131,6 +131,9 @@ final class HealPath {
         }
         if (name.equals("help")) {
             return Handled.answered(Reply.commands(new ArrayList<>(config.commands().keySet())), line, name);
+        }
+        if (name.equals("describe")) {
+            return Handled.answered(Reply.described(config), line, name);
         }
         return ping(line, config);
     }
@@ -174,7 +177,12 @@ final class HealPath {
                 return Handled.refused(Reply.error(Reply.Reason.STATE, command.name()), line, "ping", damaged);
             }
         }
-        return Handled.answered(Reply.pong(recent, ledger.exhausted(config.commands().values())), line, "ping");
+        List<String> broken = new ArrayList<>();
+        for (DropIn dropIn : config.broken()) {
+            broken.add(dropIn.shownName());
+        }
+        return Handled.answered(Reply.pong(recent, ledger.exhausted(config.commands().values()), broken), line,
+                "ping");
     }
 
     /** Lock, intent, budget, run. */

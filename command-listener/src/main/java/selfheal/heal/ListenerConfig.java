@@ -29,7 +29,8 @@ import java.util.regex.PatternSyntaxException;
  */
 record ListenerConfig(Map<String, AllowedCommand> commands, List<AddressRange> allow, Path stateDir,
                       Path auditLog, Duration readTimeout, Residency residency, Duration handlerTimeout,
-                      Map<String, WatchSpec> watches, EvidenceConfig evidence, Optional<TlsFiles> tls) {
+                      Map<String, WatchSpec> watches, EvidenceConfig evidence, Optional<TlsFiles> tls,
+                      List<DropIn> dropIns) {
 
     /**
      * How a resident listener (one handed a listening socket, see {@link ResidentListener}) behaves: it exits
@@ -58,10 +59,13 @@ record ListenerConfig(Map<String, AllowedCommand> commands, List<AddressRange> a
     static final Budget DEFAULT_FLAP = Budget.parse("3/1h");
     /** The longest flap window: a history kept longer would make ping read more than a small file. */
     static final Duration MAX_FLAP_WINDOW = Duration.ofDays(1);
-    static final Set<String> RESERVED = Set.of("ping", "help");
+    static final Set<String> RESERVED = Set.of("ping", "help", "describe");
 
     private static final Set<String> GLOBAL_KEYS = Set.of("allow", "allow.any", "state.dir", "audit.log",
-            "read.timeout", "resident.idle", "resident.connections", "resident.per-source", "trusted.owner", "handler.timeout");
+            "read.timeout", "resident.idle", "resident.connections", "resident.per-source", "trusted.owner", "handler.timeout",
+            "workers.dir");
+    /** Where the drop-ins are, beside the main file, unless {@code workers.dir} says otherwise. */
+    static final String DEFAULT_WORKERS_DIR = "workers.d";
     /** The keys of TLS: the listener's files, and the client identities that may run any command. */
     private static final Set<String> TLS_KEYS = Set.of(TlsFiles.CERT, TlsFiles.KEY, TlsFiles.CLIENT_CA, "clients");
     private static final String CLIENTS = "clients";
@@ -75,6 +79,18 @@ record ListenerConfig(Map<String, AllowedCommand> commands, List<AddressRange> a
         commands = Collections.unmodifiableMap(new TreeMap<>(commands));
         watches = Collections.unmodifiableMap(new TreeMap<>(watches));
         allow = List.copyOf(allow);
+        dropIns = List.copyOf(dropIns);
+    }
+
+    /** The drop-ins refused, each with its problems; their workers are not configured. */
+    List<DropIn> broken() {
+        List<DropIn> broken = new ArrayList<>();
+        for (DropIn dropIn : dropIns) {
+            if (dropIn.broken()) {
+                broken.add(dropIn);
+            }
+        }
+        return broken;
     }
 
     boolean allows(IpAddress address) {
@@ -86,9 +102,34 @@ record ListenerConfig(Map<String, AllowedCommand> commands, List<AddressRange> a
         return false;
     }
 
+    /**
+     * The main file, then each drop-in of the workers directory added in name order ({@link DropIn}): a drop-in
+     * with which the whole would be invalid is refused, named in {@link #dropIns()} with its problems, and the
+     * configuration goes on without it. A problem of the main file refuses everything.
+     */
     static ListenerConfig load(Path file) throws ConfigException {
+        return load(file, null);
+    }
+
+    /**
+     * A further judgement of a configuration, beyond its keys: the watch's of each {@code watch.<name>.args}
+     * (check_worker's own rules, {@link CheckWorkerProbe#problems}), which the per-connection listener, never
+     * reading them, does without.
+     */
+    interface Judge {
+        List<String> problems(ListenerConfig config);
+    }
+
+    /**
+     * As {@link #load(Path)}, and {@code judge} (null: none) judges the main file's configuration (its problems
+     * refuse everything) and each drop-in's addition (its problems refuse that drop-in).
+     */
+    static ListenerConfig load(Path file, Judge judge) throws ConfigException {
         List<String> problems = new ArrayList<>();
-        checkFile(file, problems);
+        String unsafe = unsafe(file);
+        if (unsafe != null) {
+            problems.add(file + ": " + unsafe);
+        }
         OnceOnly properties = new OnceOnly();
         // FileInputStream, not Files.newInputStream: the JVM has it loaded already, the channel classes not.
         try (InputStream in = new FileInputStream(file.toFile())) {
@@ -101,33 +142,91 @@ record ListenerConfig(Map<String, AllowedCommand> commands, List<AddressRange> a
             throw new ConfigException(problems);
         }
         properties.reportKeysSetTwice(problems);
-        return from(properties, problems);
+        Map<String, String> values = new TreeMap<>();
+        for (String key : properties.stringPropertyNames()) {
+            values.put(key, properties.getProperty(key).strip());
+        }
+        Path workers = workersDir(file, values, problems);
+        ListenerConfig config = from(values, problems);
+        if (judge != null && !judge.problems(config).isEmpty()) {
+            throw new ConfigException(judge.problems(config));
+        }
+        List<DropIn> dropIns = new ArrayList<>();
+        if (workers != null && Files.isDirectory(workers)) {
+            Map<String, Path> origins = new TreeMap<>();
+            for (String key : values.keySet()) {
+                origins.put(key, file);
+            }
+            Map<String, String> merged = values;
+            for (DropIn dropIn : DropIn.readAll(workers, origins)) {
+                if (!dropIn.broken()) {
+                    Map<String, String> candidate = new TreeMap<>(merged);
+                    candidate.putAll(dropIn.values());
+                    try {
+                        ListenerConfig added = from(candidate, new ArrayList<>());
+                        List<String> judged = judge == null ? List.of() : judge.problems(added);
+                        if (!judged.isEmpty()) {
+                            throw new ConfigException(judged);
+                        }
+                        config = added;
+                        merged = candidate;
+                    } catch (ConfigException e) {
+                        dropIn = dropIn.refused(e.problems());
+                    }
+                }
+                dropIns.add(dropIn);
+            }
+        }
+        boolean anyBroken = false;
+        for (DropIn dropIn : dropIns) {
+            anyBroken |= dropIn.broken();
+        }
+        if (config.commands().isEmpty() && !anyBroken) {
+            throw new ConfigException(List.of("no command.<name> = <script> is configured (neither here nor in a"
+                    + " drop-in of " + workers + "); the listener would only answer ping"));
+        }
+        return new ListenerConfig(config.commands(), config.allow(), config.stateDir(), config.auditLog(),
+                config.readTimeout(), config.residency(), config.handlerTimeout(), config.watches(), config.evidence(),
+                config.tls(), dropIns);
+    }
+
+    /** {@code workers.dir}, else {@value #DEFAULT_WORKERS_DIR} beside {@code file}; one given must exist. */
+    private static Path workersDir(Path file, Map<String, String> values, List<String> problems) {
+        String given = values.get("workers.dir");
+        if (given == null) {
+            Path parent = file.toAbsolutePath().getParent();
+            return parent == null ? null : parent.resolve(DEFAULT_WORKERS_DIR);
+        }
+        return directory("workers.dir", given, false, problems);
     }
 
     /**
-     * The file decides what the listener runs: only root or the listener's own user may own it, and neither its
-     * group nor others may write it. Judged on what it resolves to, if it is a symlink.
+     * A file (or the directory of drop-ins) decides what the listener runs: only root or the listener's own user
+     * may own it, and neither its group nor others may write it. Judged on what it resolves to, if it is a
+     * symlink. Null when it is safe (or cannot be read: reading it says why).
      */
-    private static void checkFile(Path file, List<String> problems) {
+    static String unsafe(Path file) {
         Map<String, Object> attributes;
         try {
             attributes = Files.readAttributes(file, "unix:mode,uid");
         } catch (IOException | UnsupportedOperationException e) {
-            return; // reading it says why
+            return null; // reading it says why
         }
+        List<String> problems = new ArrayList<>();
         int mode = (Integer) attributes.get("mode");
         if ((mode & (GROUP_WRITE | OTHERS_WRITE)) != 0) {
-            problems.add(file + ": writable by group or others (mode " + Integer.toOctalString(mode & 07777)
+            problems.add("writable by group or others (mode " + Integer.toOctalString(mode & 07777)
                     + "); whoever can write it chooses what the listener runs");
         }
         int owner = (Integer) attributes.get("uid");
         if (owner != 0) {
             long self = EffectiveUser.UID;
             if (owner != self) {
-                problems.add(file + ": owned by " + ownerName(file) + " (uid " + owner + "); only root or the user the"
+                problems.add("owned by " + ownerName(file) + " (uid " + owner + "); only root or the user the"
                         + " listener runs as (uid " + self + ") may own it");
             }
         }
+        return problems.isEmpty() ? null : String.join("; ", problems);
     }
 
     private static String ownerName(Path path) {
@@ -143,7 +242,7 @@ record ListenerConfig(Map<String, AllowedCommand> commands, List<AddressRange> a
      * last value (a second command.foo-restart would run in place of the first). The syntax stays exactly
      * Properties', because Properties.load still parses the file and calls {@link #put} once per entry.
      */
-    private static final class OnceOnly extends Properties {
+    static final class OnceOnly extends Properties {
         private static final long serialVersionUID = 1L;
 
         /** Every value each key was given, in the order of the file. */
@@ -186,11 +285,9 @@ record ListenerConfig(Map<String, AllowedCommand> commands, List<AddressRange> a
         }
     }
 
-    private static ListenerConfig from(Properties properties, List<String> problems) throws ConfigException {
-        Map<String, String> values = new TreeMap<>();
-        for (String key : properties.stringPropertyNames()) {
-            values.put(key, properties.getProperty(key).strip());
-        }
+    /** The configuration {@code values} make, which may have no command yet (the drop-ins may add them). */
+    private static ListenerConfig from(Map<String, String> values, List<String> problems)
+            throws ConfigException {
         checkKeys(values, problems);
 
         List<AddressRange> allow = allow(values, problems);
@@ -223,16 +320,13 @@ record ListenerConfig(Map<String, AllowedCommand> commands, List<AddressRange> a
                 }
             }
         }
-        if (commands.isEmpty() && problems.isEmpty()) {
-            problems.add("no command.<name> = <script> is configured; the listener would only answer ping");
-        }
         Map<String, WatchSpec> watches = WatchSpec.parse(values, commands, problems);
         EvidenceConfig evidence = evidence(values, commands, watches, owners, problems);
         if (!problems.isEmpty()) {
             throw new ConfigException(problems);
         }
         return new ListenerConfig(commands, allow, stateDir, auditLog, readTimeout, residency, handlerTimeout,
-                watches, evidence, tls);
+                watches, evidence, tls, List.of());
     }
 
     /**
@@ -299,7 +393,7 @@ record ListenerConfig(Map<String, AllowedCommand> commands, List<AddressRange> a
             if (!key.startsWith("command.")) {
                 problems.add(key + ": unknown key (known: allow, allow.any, state.dir, audit.log, read.timeout,"
                         + " resident.idle, resident.connections, resident.per-source, trusted.owner,"
-                        + " handler.timeout, command.<name>[.args|.timeout|.settle|.budget|.flap|.group|.dir|.accepts],"
+                        + " handler.timeout, workers.dir, command.<name>[.args|.timeout|.settle|.budget|.flap|.group|.dir|.accepts],"
                         + " watch.<name>.url|.args|.heal|.interval|.after|.grace)");
                 continue;
             }

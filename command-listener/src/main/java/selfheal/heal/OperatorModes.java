@@ -30,7 +30,12 @@ final class OperatorModes {
      */
     static int checkConfig(OutputStream out, Path file) {
         try {
-            ListenerConfig config = ListenerConfig.load(file);
+            ListenerConfig config = ListenerConfig.load(file, new ListenerConfig.Judge() {
+                @Override
+                public List<String> problems(ListenerConfig loaded) {
+                    return CheckWorkerProbe.problems(loaded);
+                }
+            });
             List<String> missing = new ArrayList<>();
             for (String tool : new String[] {SessionProcess.SETSID, SessionProcess.ENV, SessionProcess.KILL}) {
                 if (!new File(tool).canExecute()) {
@@ -45,9 +50,6 @@ final class OperatorModes {
             String audit = auditDir == null ? null : SafeDirectory.problem(auditDir, true);
             if (audit != null) {
                 missing.add("ERROR " + file + ": audit.log: directory " + audit);
-            }
-            for (String problem : CheckWorkerProbe.problems(config)) {
-                missing.add("ERROR " + file + ": " + problem);
             }
             if (!missing.isEmpty()) {
                 return CommandListener.print(out, String.join("\n", missing), 1);
@@ -82,7 +84,8 @@ final class OperatorModes {
             }
             evidenceSummary(config, file, lines, warnings);
             lines.addAll(warnings);
-            return CommandListener.print(out, String.join("\n", lines), 0);
+            lines.addAll(dropInReport(config));
+            return CommandListener.print(out, String.join("\n", lines), config.broken().isEmpty() ? 0 : 1);
         } catch (ConfigException e) {
             List<String> lines = new ArrayList<>();
             for (String problem : e.problems()) {
@@ -90,6 +93,34 @@ final class OperatorModes {
             }
             return CommandListener.print(out, String.join("\n", lines), 1);
         }
+    }
+
+    /**
+     * One line per drop-in in use, {@code OK FILE: commands a, b; watches c}, and one {@code ERROR FILE[:LINE]:}
+     * line per problem of each refused one.
+     */
+    private static List<String> dropInReport(ListenerConfig config) {
+        List<String> lines = new ArrayList<>();
+        for (DropIn dropIn : config.dropIns()) {
+            if (dropIn.broken()) {
+                for (String problem : dropIn.problems()) {
+                    lines.add("ERROR " + problem + " (the drop-in is refused; the other workers are healed)");
+                }
+                continue;
+            }
+            List<String> commands = new ArrayList<>();
+            List<String> watches = new ArrayList<>();
+            for (String key : dropIn.values().keySet()) {
+                if (key.startsWith("command.") && key.indexOf('.', "command.".length()) < 0) {
+                    commands.add(key.substring("command.".length()));
+                } else if (key.startsWith("watch.") && key.endsWith(".url")) {
+                    watches.add(key.substring("watch.".length(), key.length() - ".url".length()));
+                }
+            }
+            lines.add("OK " + dropIn.file() + ": commands " + (commands.isEmpty() ? "none" : String.join(", ", commands))
+                    + "; watches " + (watches.isEmpty() ? "none" : String.join(", ", watches)));
+        }
+        return lines;
     }
 
     // ---- evidence ------------------------------------------------------------------------------------

@@ -6,8 +6,9 @@ import java.util.List;
  * The one line the client gets. Grammar (README.md): {@code OK <command> exit=0 <seconds>s}
  * [{@code evidence=<id>}] (also after a failed or timed-out run's reply),
  * {@code OK <command> settling <seconds>s}, {@code OK pong[ heals=...][ flapping=...][ budget-exhausted=...]}
- * (see {@link #pong}), {@code OK commands <name>...},
- * {@code ERR <reason> [<command>] [<detail>]}. Only a line starting {@code OK } means success.
+ * (see {@link #pong}), {@code OK commands <name>...}, {@code OK describe <n>} and n lines more (see
+ * {@link #described}, the one reply of more than one line), {@code ERR <reason> [<command>] [<detail>]}. Only a
+ * line starting {@code OK } means success.
  */
 record Reply(Reason reason, String line) {
 
@@ -32,8 +33,9 @@ record Reply(Reason reason, String line) {
             throw new IllegalArgumentException("a reply is never empty");
         }
         for (int i = 0; i < line.length(); i++) {
-            if (line.charAt(i) < 0x20 || line.charAt(i) > 0x7e) {
-                throw new IllegalArgumentException("a reply is one line of printable ASCII: " + line);
+            boolean between = line.charAt(i) == '\n' && i > 0 && i < line.length() - 1 && line.charAt(i - 1) != '\n';
+            if ((line.charAt(i) < 0x20 || line.charAt(i) > 0x7e) && !between) {
+                throw new IllegalArgumentException("a reply is lines of printable ASCII: " + line);
             }
         }
     }
@@ -64,10 +66,15 @@ record Reply(Reason reason, String line) {
      *       the last hour, with the runs per trigger (watch, local, remote; none of 0), e.g.
      *       {@code heals=foo-restart:watch=2:remote=1};
      *   <li>{@code flapping=<name>[,<name>...]}: more runs than their {@code flap} allows in its window;
-     *   <li>{@code budget-exhausted=<name>[,<name>...]}.
+     *   <li>{@code budget-exhausted=<name>[,<name>...]};
+     *   <li>{@code broken=<file>[,<file>...]}: drop-ins refused, so their workers are not healed.
      * </ul>
      */
     static Reply pong(List<HealHistory.Recent> recent, List<String> exhausted) {
+        return pong(recent, exhausted, List.of());
+    }
+
+    static Reply pong(List<HealHistory.Recent> recent, List<String> exhausted, List<String> broken) {
         StringBuilder heals = new StringBuilder();
         StringBuilder flapping = new StringBuilder();
         for (HealHistory.Recent command : recent) {
@@ -84,7 +91,28 @@ record Reply(Reason reason, String line) {
             }
         }
         String budgets = exhausted.isEmpty() ? "" : " budget-exhausted=" + String.join(",", exhausted);
-        return new Reply(Reason.NONE, "OK pong" + heals + flapping + budgets);
+        String refused = broken.isEmpty() ? "" : " broken=" + String.join(",", broken);
+        return new Reply(Reason.NONE, "OK pong" + heals + flapping + budgets + refused);
+    }
+
+    /**
+     * What the listener heals, for discovery, and nothing secret (no script, argument, environment or file):
+     * {@code OK describe <n>}, then one line per watched worker, in name order,
+     * {@code worker <name> url=<status URL> port=<its port> heal=<command> budget=<n/window|none>
+     * settle=<seconds>s}, e.g. {@code worker foo url=http://10.0.0.5:8081/health port=8081 heal=foo-restart
+     * budget=3/1h settle=120.00s}. A worker is what has a {@code watch.<name>.url}.
+     */
+    static Reply described(ListenerConfig config) {
+        StringBuilder text = new StringBuilder("OK describe ").append(config.watches().size());
+        for (WatchSpec w : config.watches().values()) {
+            AllowedCommand heal = config.commands().get(w.heal());
+            int port = w.url().getPort() > 0 ? w.url().getPort() : w.url().getScheme().equals("https") ? 443 : 80;
+            text.append("\nworker ").append(w.name()).append(" url=").append(w.url().toASCIIString())
+                    .append(" port=").append(port).append(" heal=").append(w.heal())
+                    .append(" budget=").append(heal.budget().map(Budget::toString).orElse("none"))
+                    .append(" settle=").append(seconds(heal.settle().toMillis() / 1000.0));
+        }
+        return new Reply(Reason.NONE, text.toString());
     }
 
     static Reply commands(List<String> names) {

@@ -53,10 +53,23 @@ final class ResidentListener {
         // Read once: the limits of this run. Every connection re-reads the whole file for its request.
         ListenerConfig.Residency limits;
         try {
-            limits = ListenerConfig.load(configFile).residency();
+            ListenerConfig config = ListenerConfig.load(configFile);
+            limits = config.residency();
+            logBroken(config);
         } catch (ConfigException e) {
             limits = ListenerConfig.Residency.DEFAULT; // every request will answer ERR internal and say why
         }
+        // Every connection re-reads the configuration; SIGHUP only says at once what is wrong with it now.
+        Signals.onHangup(new Runnable() {
+            @Override
+            public void run() {
+                try {
+                    logBroken(ListenerConfig.load(configFile));
+                } catch (ConfigException e) {
+                    log("ERROR " + configFile + ": " + e.getMessage());
+                }
+            }
+        });
         long starter = parentPid();
         ServerSocket socket = server.socket();
         long idle = limits.idle().toMillis();
@@ -134,6 +147,26 @@ final class ResidentListener {
                 }
             }
             return config;
+        }
+    }
+
+    /** Each problem of a refused drop-in: its workers are not healed until it is fixed. */
+    private static void logBroken(ListenerConfig config) {
+        for (DropIn dropIn : config.broken()) {
+            for (String problem : dropIn.problems()) {
+                log("ERROR drop-in refused, its workers are not healed: " + problem);
+            }
+        }
+    }
+
+    /**
+     * A line to stderr (the journal under systemd), unless stderr is a socket: xinetd passes its listening
+     * socket as fd 2 too, and no client may read the listener's log.
+     */
+    private static void log(String line) {
+        if (!Connection.isSocket(2)) {
+            System.err.println(line);
+            System.err.flush();
         }
     }
 

@@ -42,6 +42,7 @@ final class Watch {
             problems.forEach(p -> line("ERROR " + file + ": " + p));
             return 1;
         }
+        logBroken();
         if (config.watches().isEmpty()) {
             line("ERROR " + file + ": no watch.<name>.url is configured: nothing to watch");
             return 1;
@@ -63,17 +64,31 @@ final class Watch {
             return;
         }
         line("reloaded " + file + ": " + config.watches().size() + " workers watched");
+        logBroken();
         start();
     }
 
+    /** Each problem of a refused drop-in: its workers are not watched, the others are. */
+    private void logBroken() {
+        for (DropIn dropIn : config.broken()) {
+            for (String problem : dropIn.problems()) {
+                line("ERROR drop-in refused, its workers are not watched: " + problem);
+            }
+        }
+    }
+
+    private static final ListenerConfig.Judge WATCH_OPTIONS = new ListenerConfig.Judge() {
+        @Override
+        public List<String> problems(ListenerConfig config) {
+            return CheckWorkerProbe.problems(config);
+        }
+    };
+
     private List<String> load() {
         try {
-            ListenerConfig loaded = ListenerConfig.load(file);
-            List<String> problems = CheckWorkerProbe.problems(loaded);
-            if (problems.isEmpty()) {
-                config = loaded;
-            }
-            return problems;
+            // check_worker's rules for each watch's options: a drop-in that breaks them is refused, not the watch
+            config = ListenerConfig.load(file, WATCH_OPTIONS);
+            return List.of();
         } catch (ConfigException e) {
             return e.problems();
         }

@@ -124,6 +124,27 @@ class CheckListenerContractTest {
     }
 
     @Test
+    void aRefusedDropInIsAWarningNamingItAndTheResidentListenerLogsWhy() throws Exception {
+        Path workers = Files.createDirectories(tmp.resolve("workers.d"));
+        Files.setPosixFilePermissions(workers, java.nio.file.attribute.PosixFilePermissions.fromString("rwxr-xr-x"));
+        Path broken = Files.writeString(workers.resolve("qux.properties"), "command.qux-restart = /nonexistent/x.sh\n");
+        Files.setPosixFilePermissions(broken, java.nio.file.attribute.PosixFilePermissions.fromString("rw-r--r--"));
+        java.io.PrintStream stderr = System.err;
+        ByteArrayOutputStream log = new ByteArrayOutputStream();
+        String out;
+        try {
+            System.setErr(new PrintStream(log, true, StandardCharsets.UTF_8));
+            out = check();
+        } finally {
+            System.setErr(stderr);
+        }
+        assertTrue(out.startsWith("1 LISTENER WARNING - drop-in qux.properties refused, its workers are not healed"
+                + " (command-listener --check-config on 127.0.0.1 says why), pong from " + where() + " in "), out);
+        assertTrue(log.toString(StandardCharsets.UTF_8).contains("ERROR drop-in refused, its workers are not healed: "
+                + broken + ":1: command.qux-restart: /nonexistent/x.sh does not exist"), log.toString(StandardCharsets.UTF_8));
+    }
+
+    @Test
     void aDeniedPeerIsCriticalAndTheReplyIsQuoted() throws Exception {
         fx.set("allow", "192.0.2.1");
         String out = check();

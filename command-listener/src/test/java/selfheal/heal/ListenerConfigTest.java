@@ -115,7 +115,7 @@ class ListenerConfigTest {
                 "command.foo-restart.colour: unknown attribute 'colour' (known: args, timeout, settle, budget,"
                         + " flap, group, dir, accepts)",
                 "logfile: unknown key (known: allow, allow.any, state.dir, audit.log, read.timeout,"
-                        + " resident.idle, resident.connections, resident.per-source, trusted.owner, handler.timeout,"
+                        + " resident.idle, resident.connections, resident.per-source, trusted.owner, handler.timeout, workers.dir,"
                         + " command.<name>[.args|.timeout|.settle|.budget|.flap|.group|.dir|.accepts],"
                         + " watch.<name>.url|.args|.heal|.interval|.after|.grace)",
                 "allow: 'example.org' is not an IPv4 or IPv6 address",
@@ -131,7 +131,8 @@ class ListenerConfigTest {
     @Test
     void aConfigurationWithoutCommandsIsRefused() throws IOException {
         Files.writeString(fx.config, "state.dir = " + fx.stateDir + "\naudit.log = " + fx.auditLog + "\n");
-        assertEquals(List.of("no command.<name> = <script> is configured; the listener would only answer ping"),
+        assertEquals(List.of("no command.<name> = <script> is configured (neither here nor in a drop-in of "
+                + fx.dir.resolve("workers.d") + "); the listener would only answer ping"),
                 problems());
     }
 

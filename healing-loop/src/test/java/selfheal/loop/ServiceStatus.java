@@ -36,6 +36,11 @@ record ServiceStatus(String description, int state, boolean hard, int attempt, b
 
     /** The service named {@code description} in the status file, if Nagios has written it yet. */
     static Optional<ServiceStatus> read(Path statusFile, String description) {
+        return read(statusFile, null, description);
+    }
+
+    /** The same, of the host named {@code host} (null: of any host). */
+    static Optional<ServiceStatus> read(Path statusFile, String host, String description) {
         List<String> lines;
         try {
             lines = Files.readAllLines(statusFile, StandardCharsets.UTF_8);
@@ -49,7 +54,8 @@ record ServiceStatus(String description, int state, boolean hard, int attempt, b
             if (line.equals("servicestatus {")) {
                 block = new HashMap<>();
             } else if (block != null && line.equals("\t}")) {
-                if (description.equals(block.get("service_description"))) {
+                if (description.equals(block.get("service_description"))
+                        && (host == null || host.equals(block.get("host_name")))) {
                     return Optional.of(of(block));
                 }
                 block = null;

@@ -56,7 +56,7 @@ public final class CheckListener {
     }
 
     /** --source as an address literal (no name lookup: it names this host's own address). */
-    private static InetAddress source(CommandLine cmd) throws UsageException {
+    public static InetAddress source(CommandLine cmd) throws UsageException {
         String source = cmd.getOptionValue("source");
         if (source == null || source.strip().equals("-")) {
             return null; // "-": the shipped command's default, the kernel's choice
@@ -76,14 +76,15 @@ public final class CheckListener {
         Thresholds time = Thresholds.parse(cmd.getOptionValue("w"), cmd.getOptionValue("c"));
         String where = std.hostname() + ":" + std.port();
         TlsOptions tls = TlsOptions.from(cmd);
-        ListenerPing.Exchange exchange;
+        ListenerClient.Exchange exchange;
         try {
-            exchange = new ListenerPing().ping(std.hostname(), std.port(), std.timeout(), tls.client(), source(cmd));
-        } catch (ListenerPing.Failure f) {
+            exchange = new ListenerClient().ask("ping", false, std.hostname(), std.port(), std.timeout(), tls.client(),
+                    source(cmd));
+        } catch (ListenerClient.Failure f) {
             return CheckResult.of(SERVICE, Status.CRITICAL, f.getMessage());
         }
         double seconds = Seconds.forPerfData(exchange.elapsed().toNanos() / 1e9);
-        PingReply reply = exchange.reply();
+        PingReply reply = exchange.pingReply();
         List<PerfData> heals = new ArrayList<>();
         for (PingReply.Heals command : reply.heals()) {
             heals.addAll(command.perfData());

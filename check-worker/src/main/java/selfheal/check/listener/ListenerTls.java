@@ -18,7 +18,7 @@ import selfheal.plugin.UsageException;
  * certificate must chain to. TLS 1.3 or 1.2 only; the listener's certificate must name the host given with
  * -H (a DNS SAN for a name, an IP SAN for an address), as an HTTPS client demands.
  */
-final class ListenerTls {
+public final class ListenerTls {
     private static final String[] PROTOCOLS = {"TLSv1.3", "TLSv1.2"};
 
     private final SSLSocketFactory factory;

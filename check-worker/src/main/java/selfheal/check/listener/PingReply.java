@@ -9,16 +9,17 @@ import selfheal.plugin.Status;
 /**
  * The listener's answer to {@code ping}, judged. Its grammar (command-listener's README, reply grammar):
  * {@code OK pong}, then fields {@code heals=<name>:<trigger>=<n>[:...][,<name>:...]} (heals in the last hour),
- * {@code flapping=<name>[,...]} and {@code budget-exhausted=<name>[,...]}, each at most once. A field of
- * another name is passed over, so that a newer listener may say more. CRITICAL: a budget exhausted (the
- * listener refuses to heal until an operator resets it), or anything but {@code OK pong} with well-formed
- * fields (nothing, {@code ERR ...}); WARNING: a command flapping (its restarts hide a fault); else OK.
+ * {@code flapping=<name>[,...]}, {@code budget-exhausted=<name>[,...]} and {@code broken=<file>[,...]}, each at
+ * most once. A field of another name is passed over, so that a newer listener may say more. CRITICAL: a budget
+ * exhausted (the listener refuses to heal until an operator resets it), or anything but {@code OK pong} with
+ * well-formed fields (nothing, {@code ERR ...}); WARNING: a command flapping (its restarts hide a fault), or a
+ * worker's drop-in refused (its worker is not healed, the others are); else OK.
  *
  * @param line       the reply line as received, without its line end; "" for an empty reply
  * @param understood whether it is {@code OK pong} with well-formed fields; if not, the lists are empty
  */
 record PingReply(String line, boolean understood, List<Heals> heals, List<String> flapping,
-                 List<String> exhausted) {
+                 List<String> exhausted, List<String> broken) {
 
     /** How the listener names the triggers of heals: perfdata has a label for each, 0 when absent. */
     static final List<String> TRIGGERS = List.of("watch", "local", "remote");
@@ -65,13 +66,14 @@ record PingReply(String line, boolean understood, List<Heals> heals, List<String
     }
 
     static PingReply parse(String line) {
-        PingReply notUnderstood = new PingReply(line, false, List.of(), List.of(), List.of());
+        PingReply notUnderstood = new PingReply(line, false, List.of(), List.of(), List.of(), List.of());
         if (!line.startsWith(PONG)) {
             return notUnderstood;
         }
         List<Heals> heals = null;
         List<String> flapping = null;
         List<String> exhausted = null;
+        List<String> broken = null;
         String rest = line.substring(PONG.length());
         if (!rest.isEmpty()) {
             if (rest.charAt(0) != ' ') {
@@ -90,20 +92,22 @@ record PingReply(String line, boolean understood, List<Heals> heals, List<String
                     flapping = names(value);
                 } else if (key.equals("budget-exhausted") && exhausted == null) {
                     exhausted = names(value);
+                } else if (key.equals("broken") && broken == null) {
+                    broken = names(value);
                 } else if (key.equals("heals") || key.equals("flapping") || key.equals("budget-exhausted")
-                        || !isWord(key)) {
+                        || key.equals("broken") || !isWord(key)) {
                     return notUnderstood; // a field twice, or not a field
                 } else {
                     continue; // a field of a newer listener
                 }
                 if (heals != null && heals.isEmpty() || flapping != null && flapping.isEmpty()
-                        || exhausted != null && exhausted.isEmpty()) {
+                        || exhausted != null && exhausted.isEmpty() || broken != null && broken.isEmpty()) {
                     return notUnderstood;
                 }
             }
         }
         return new PingReply(line, true, heals == null ? List.of() : heals, flapping == null ? List.of() : flapping,
-                exhausted == null ? List.of() : exhausted);
+                exhausted == null ? List.of() : exhausted, broken == null ? List.of() : broken);
     }
 
     /** {@code <name>:<trigger>=<n>[:...][,...]}; empty when malformed. */
@@ -180,7 +184,7 @@ record PingReply(String line, boolean understood, List<Heals> heals, List<String
         if (!understood || !exhausted.isEmpty()) {
             return Status.CRITICAL;
         }
-        return flapping.isEmpty() ? Status.OK : Status.WARNING;
+        return flapping.isEmpty() && broken.isEmpty() ? Status.OK : Status.WARNING;
     }
 
     /** The heals of {@code command}, or null if the reply lists none. */
@@ -207,6 +211,10 @@ record PingReply(String line, boolean understood, List<Heals> heals, List<String
         if (!exhausted.isEmpty()) {
             clauses.add("restart budget exhausted for " + String.join(", ", exhausted)
                     + " (command-listener --reset NAME on " + host(where) + ")");
+        }
+        if (!broken.isEmpty()) {
+            clauses.add("drop-in " + String.join(", ", broken) + " refused, its workers are not healed"
+                    + " (command-listener --check-config on " + host(where) + " says why)");
         }
         for (String command : flapping) {
             Heals h = healsOf(command);

@@ -20,9 +20,17 @@ import selfheal.plugin.UsageException;
  * @param client the TLS set-up, or null for plaintext
  * @param days   the expiry thresholds, or null
  */
-record TlsOptions(ListenerTls client, CertificateDays days) {
+public record TlsOptions(ListenerTls client, CertificateDays days) {
 
     static void addTo(Options options) {
+        addFilesTo(options);
+        options.addOption(Option.builder().longOpt("cert-days").hasArg().argName("WARN[,CRIT]")
+                        .desc("TLS: WARNING when the listener's certificate expires in fewer than WARN days,"
+                                + " CRITICAL in fewer than CRIT (default 0)").build());
+    }
+
+    /** --client-cert, --client-key and --ca-file: all that a client of the listener needs for TLS. */
+    public static void addFilesTo(Options options) {
         options.addOption(Option.builder().longOpt("client-cert").hasArg().argName("PEM")
                         .desc("TLS: this server's client certificate; with --client-key and --ca-file (- : none)")
                         .build())
@@ -30,13 +38,10 @@ record TlsOptions(ListenerTls client, CertificateDays days) {
                         .desc("TLS: its private key, unencrypted PKCS#8 (- : none)").build())
                 .addOption(Option.builder().longOpt("ca-file").hasArg().argName("PEM")
                         .desc("TLS: the CA the listener's certificate must chain to; it must name -H (- : none)")
-                        .build())
-                .addOption(Option.builder().longOpt("cert-days").hasArg().argName("WARN[,CRIT]")
-                        .desc("TLS: WARNING when the listener's certificate expires in fewer than WARN days,"
-                                + " CRITICAL in fewer than CRIT (default 0)").build());
+                        .build());
     }
 
-    static TlsOptions from(CommandLine cmd) throws UsageException {
+    public static TlsOptions from(CommandLine cmd) throws UsageException {
         String cert = given(cmd, "client-cert");
         String key = given(cmd, "client-key");
         String ca = given(cmd, "ca-file");
