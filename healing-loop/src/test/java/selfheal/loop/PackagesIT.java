@@ -35,7 +35,8 @@ import org.junit.jupiter.api.TestMethodOrder;
  * The two Debian packages on a fresh Debian 12 under real systemd ({@link NspawnMachine}), installed as the
  * README's "From the Debian packages" says: its marked blocks run inside, in their order, with this test's
  * addresses for the README's examples. Both packages on one host (the worker's and the monitoring server's
- * halves), then an upgrade to a second build with a changed conffile, a remove and a purge. Apt's downloads
+ * halves), then an upgrade to a second build with a changed conffile, a remove and a purge. Before that, on the
+ * host: two builds of one version are the same bytes, and lintian finds no error or warning. Apt's downloads
  * are kept in {@link #APT_CACHE} across runs.
  */
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
@@ -75,6 +76,11 @@ class PackagesIT {
                 + " && SOURCE_DATE_EPOCH=1796428800 dpkg-deb --root-owner-group -Zxz -b x selfheal-listener_0.1.1_all.deb"
                 + " >/dev/null && rm -rf x");
         TIMES.put("build both versions", seconds(start));
+        // Reproducible: the same inputs, a second build elsewhere, the same bytes.
+        Path again = work.resolve("again");
+        host("packaging/build-debs " + again + " 0.1.0 2026-12-04T00:00:00Z && cmp " + again
+                + "/selfheal-listener_0.1.0_all.deb " + debs + "/selfheal-listener_0.1.0_all.deb && cmp " + again
+                + "/selfheal-plugins_0.1.0_all.deb " + debs + "/selfheal-plugins_0.1.0_all.deb && rm -r " + again);
         start = System.nanoTime();
         host("lintian --fail-on error,warning " + debs + "/*.deb " + debs + "/new/*.deb");
         TIMES.put("lintian", seconds(start));
