@@ -178,8 +178,10 @@ class PackagesIT {
     @Order(6)
     void purgeRemovesUserStateAndLogs() {
         timed("purge", () -> readme("purge", APT));
-        machine.sh("! id selfheal && ! test -e /var/lib/selfheal && ! test -e /var/log/selfheal && ! test -e "
-                + CONF + " && ! test -e /etc/nagios4/conf.d/selfheal-commands.cfg");
+        for (String gone : List.of("id selfheal", "test -e /var/lib/selfheal", "test -e /var/log/selfheal",
+                "test -e " + CONF, "test -e /etc/nagios4/conf.d/selfheal-commands.cfg")) {
+            assertTrue(machine.exec("sh", "-c", gone).exit() != 0, "after purge: ! " + gone);
+        }
     }
 
     /** Runs the README's block marked {@code <!-- PackagesIT: name -->} inside, with this test's addresses. */
