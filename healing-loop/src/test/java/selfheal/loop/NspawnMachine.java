@@ -5,6 +5,7 @@ import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
@@ -76,10 +77,15 @@ final class NspawnMachine implements AutoCloseable {
 
     /** Runs {@code command} inside, as root with a clean environment, in no unit. */
     Result exec(String... command) {
+        return exec(Duration.ofSeconds(120), command);
+    }
+
+    /** {@link #exec(String...)} with a limit of its own (an apt-get that downloads takes longer). */
+    Result exec(Duration limit, String... command) {
         List<String> line = new ArrayList<>(List.of(ct(), "exec", name));
         line.addAll(List.of(command));
         try {
-            return run(line, 120);
+            return run(line, limit.toSeconds());
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         } catch (InterruptedException e) {
@@ -90,7 +96,12 @@ final class NspawnMachine implements AutoCloseable {
 
     /** {@code sh -c script} inside; fails unless it exits 0; returns its output, stripped. */
     String sh(String script) {
-        Result result = exec("sh", "-c", script);
+        return sh(Duration.ofSeconds(120), script);
+    }
+
+    /** {@link #sh(String)} with a limit of its own. */
+    String sh(Duration limit, String script) {
+        Result result = exec(limit, "sh", "-c", script);
         if (result.exit() != 0) {
             throw new AssertionError("inside " + name + ": " + script + " exited " + result.exit() + ":\n"
                     + result.output());
